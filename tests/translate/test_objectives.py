@@ -138,3 +138,15 @@ def test_ragan_compares_with_the_other_side_average():
     want = torch.nn.functional.softplus(-(real - 0.0)).mean() + torch.nn.functional.softplus(fake - 1.0).mean()
     assert torch.isclose(ragan.d_loss(real, fake), want)
     assert ragan.g_needs_real
+
+
+def test_health_monitor_compares_outputs_with_targets_and_ignores_sign_stats_of_lsgan_and_ragan():
+    from ganforge.data import load_dataset
+
+    ds = load_dataset("edges2photo", image_size=16)
+    obj = build_objective(tiny_config("pix2pix-edges"), ds.info())
+    rng = torch.get_rng_state()
+    ref = obj.reference_batch(ds, torch.arange(3))
+    assert ref.shape == (3, 3, 16, 16)  # photos (the targets), not edge maps
+    assert torch.equal(rng, torch.get_rng_state())  # drawn without touching the training RNG
+    assert not get_loss("lsgan").sign_is_verdict and not get_loss("ragan").sign_is_verdict

@@ -65,6 +65,14 @@ class TranslationObjective(Objective):
     show_targets = True  # paired data has a ground truth worth showing
     _panel_targets: Optional[Tensor] = None
 
+    def sample(self, net, z, labels, batch_size=256, seed=0, where=None, **gen_kwargs):
+        """Translation runs map images, not noise: point users to the commands that do."""
+        raise ConfigError("this run translates images rather than sampling noise; use ganforge translate "
+                          "(or upscale) RUN INPUT --out DIR, or ganforge.translate.apply.ImageModel")
+
+    def reference_batch(self, dataset, index: Tensor) -> Tensor:
+        return dataset.targets(index)
+
     def sample_inputs(self, dataset, n: int) -> Tensor:
         inputs, targets = dataset.fixed_batch(n)
         self._panel_targets = targets if self.show_targets else None
