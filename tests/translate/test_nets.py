@@ -9,12 +9,12 @@ from ganforge.nets.patchgan import receptive_field
 from ganforge.objectives.cyclegan import CycleGenerators
 
 # Small widths keep the walk fast; a new family without an entry is built with its defaults.
-SMALL = {"unet": dict(width=4), "resnet": dict(width=4, blocks=2), "rrdb": dict(width=8, growth=4, blocks=1)}
+SMALL = {"unet": dict(width=4), "cyclegan-resnet": dict(width=4, blocks=2), "rrdb": dict(width=8, growth=4, blocks=1)}
 IMAGE_GENERATORS = [n for n in GENERATORS.names() if getattr(GENERATORS.get(n), "input_kind", "latent") == "image"]
 
 
 def test_walk_finds_the_translation_generators():
-    assert {"unet", "resnet", "rrdb"} <= set(IMAGE_GENERATORS)
+    assert {"unet", "cyclegan-resnet", "rrdb"} <= set(IMAGE_GENERATORS)
 
 
 @pytest.mark.parametrize("name", IMAGE_GENERATORS)
@@ -34,7 +34,7 @@ def test_image_generator_shapes_and_gradients(name, channels):
     assert x.grad is not None and x.grad.abs().sum() > 0
 
 
-@pytest.mark.parametrize("name", ["unet", "resnet"])
+@pytest.mark.parametrize("name", ["unet", "cyclegan-resnet"])
 def test_translation_generators_change_channel_count(name):
     g = create_model(name, "generator", shape=(1, 32, 32), out_channels=3, **SMALL[name])
     out = g(torch.zeros(2, 1, 32, 32))
@@ -68,7 +68,7 @@ def test_unet_skip_connections_carry_input_detail():
 
 
 def test_resnet_uses_reflection_padding_and_instance_norm():
-    g = create_model("resnet", "generator", shape=(3, 32, 32), width=4, blocks=6)
+    g = create_model("cyclegan-resnet", "generator", shape=(3, 32, 32), width=4, blocks=6)
     kinds = {type(m).__name__ for m in g.modules()}
     assert {"ReflectionPad2d", "InstanceNorm2d"} <= kinds
     assert sum(type(m).__name__ == "ResnetBlock" for m in g.modules()) == 6
@@ -96,8 +96,8 @@ def test_rrdb_scales_and_starts_as_bicubic_with_global_skip(scale):
 
 
 def test_cycle_generators_pick_a_direction():
-    ab = create_model("resnet", "generator", shape=(1, 16, 16), out_channels=3, **SMALL["resnet"])
-    ba = create_model("resnet", "generator", shape=(3, 16, 16), out_channels=1, **SMALL["resnet"])
+    ab = create_model("cyclegan-resnet", "generator", shape=(1, 16, 16), out_channels=3, **SMALL["cyclegan-resnet"])
+    ba = create_model("cyclegan-resnet", "generator", shape=(3, 16, 16), out_channels=1, **SMALL["cyclegan-resnet"])
     both = CycleGenerators(ab, ba)
     x = torch.zeros(1, 1, 16, 16)
     assert torch.equal(both(x), ab(x)) and both.direction("BtoA") is ba

@@ -35,7 +35,7 @@ class ResnetBlock(nn.Module):
         return x + self.body(x)
 
 
-@register_model("resnet", role="generator")
+@register_model("cyclegan-resnet", role="generator")
 class ResnetGenerator(ImageToImage):
     """shape: input (C_in, H, W); out_channels: C_out (default C_in); width: stem channels;
     blocks: residual blocks; downs: number of 2x down-samplings (2 in CycleGAN)."""
