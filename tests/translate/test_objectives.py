@@ -126,6 +126,8 @@ def test_objectives_refuse_the_wrong_data(recipe, info, message):
 def test_unsupported_options_and_contradicting_net_options_fail_at_start():
     with pytest.raises(ConfigError, match="does not support regularizer"):
         build_objective(tiny_config("pix2pix-edges", "regularizer=r1"), PAIRED)
+    with pytest.raises(ConfigError, match="does not support metrics=fid"):
+        build_objective(tiny_config("pix2pix-edges", "metrics=[fid]"), PAIRED)
     with pytest.raises(ConfigError, match="generator.scale=2 contradicts the data"):
         build_objective(tiny_config("esrgan-photos", "generator.scale=2"), SR)
 

@@ -28,6 +28,10 @@ def check_translation_config(cfg, data_info: Dict[str, Any], family: str, task: 
     for key, bad, fix in unsupported:
         if bad:
             raise ConfigError(f"objective {family} does not support {key}; set {key}={fix}")
+    if getattr(cfg, "metrics", None):
+        # FID/KID/IS draw generators from noise; translation quality is PSNR/SSIM against targets.
+        raise ConfigError(f"objective {family} does not support metrics={','.join(cfg.metrics)}; set metrics=[] "
+                          "and score runs with ganforge.translate.evaluate (benchmarks/translation.py)")
 
 
 def net_options(component, role: str, **fixed: Any) -> Dict[str, Any]:
