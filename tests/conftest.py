@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture
 def tiny_ring8():
     """Overrides for a seconds-long ring8 run (CPU)."""
-    return ["steps=30", "batch_size=64", "generator.width=32", "discriminator.width=32", "log_every=5",
+    return ["steps=30", "lr_schedule=constant", "batch_size=64", "generator.width=32", "discriminator.width=32", "log_every=5",
             "sample_every=10", "checkpoint_every=10", "progress=false", "num_samples=200", "eval_n=200", "report=false"]
 
 

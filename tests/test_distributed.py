@@ -18,7 +18,7 @@ from ganforge.train.checkpoint import latest_checkpoint
 from ganforge.train.rundir import prepare_new
 from ganforge.train.trainer import Trainer
 
-RING8 = ["steps=20", "batch_size=32", "generator.width=16", "discriminator.width=16", "log_every=5",
+RING8 = ["steps=20", "lr_schedule=constant", "batch_size=32", "generator.width=16", "discriminator.width=16", "log_every=5",
          "sample_every=1000", "checkpoint_every=10", "progress=false", "metrics=[]"]
 
 
