@@ -16,8 +16,7 @@ and a markdown table; the default run takes a few minutes per recipe on one CPU 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
+import sys
 import time
 from pathlib import Path
 from typing import List, Tuple
@@ -32,20 +31,10 @@ from ganforge.train.checkpoint import latest_checkpoint
 from ganforge.translate.apply import ImageModel
 from ganforge.translate.evaluate import cycle_scores, paired_scores, superres_scores
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_info, print_machine  # noqa: E402
+
 RECIPES = ("pix2pix-edges", "cyclegan-digits", "esrgan-photos")
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"CPU: {cpu} ({os.cpu_count()} logical cores); torch threads: {torch.get_num_threads()}; "
-            f"torch {torch.__version__}; ganforge {ganforge.__version__}; Python {platform.python_version()}")
 
 
 def train(recipe: str, out: Path, reuse: bool, steps_scale: float) -> Tuple[float, float]:
@@ -101,7 +90,7 @@ def main() -> None:
         run = args.out / recipe
         seconds = train(recipe, run, args.reuse, args.steps_scale)
         results.append((recipe, seconds, evaluate(recipe, run)))
-    print(machine())
+    print_machine(machine_info())
     print()
     print(table(results))
 

@@ -103,9 +103,6 @@ class Generator:
         """
         if n <= 0:
             raise ConfigError(f"number of samples must be positive, got {n}")
-        if getattr(self.net, "input_kind", "latent") == "image":
-            raise ConfigError("this run translates images rather than sampling noise; "
-                              f"use ganforge translate (or upscale) {self.run_dir} INPUT --out DIR")
         z = torch.randn(n, self.cfg.z_dim, generator=torch.Generator().manual_seed(seed)).to(self.device)
         y = self._labels(n, labels)
         kwargs = self.truncation_kwargs(truncation)

@@ -60,6 +60,7 @@ register_loss("lsgan", LossFamily(
     d_loss=lambda real, fake, smoothing=0.0: 0.5 * ((real - (1.0 - smoothing)) ** 2).mean() + 0.5 * (fake ** 2).mean(),
     g_loss=lambda fake, real=None: 0.5 * ((fake - 1.0) ** 2).mean(),
     smoothable=True,
+    sign_is_verdict=False,  # targets are 1 and 0: the decision threshold is 0.5, not 0
 ))
 
 
@@ -77,7 +78,6 @@ register_loss("rpgan", LossFamily(
 ))
 
 
-
 def _ra(a: Tensor, b: Tensor) -> Tensor:
     # Relativistic average: how much more realistic a looks than the average of b.
     return a - b.mean()
@@ -88,7 +88,9 @@ register_loss("ragan", LossFamily(
     d_loss=lambda real, fake, smoothing=0.0: F.softplus(-_ra(real, fake)).mean() + F.softplus(_ra(fake, real)).mean(),
     g_loss=lambda fake, real: F.softplus(_ra(real, fake)).mean() + F.softplus(-_ra(fake, real)).mean(),
     g_needs_real=True,
+    sign_is_verdict=False,  # only differences of logits matter; their offset is free
 ))
+
 
 def get_loss(name: str) -> LossFamily:
     return LOSSES.create(name)

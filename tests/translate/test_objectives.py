@@ -126,6 +126,8 @@ def test_objectives_refuse_the_wrong_data(recipe, info, message):
 def test_unsupported_options_and_contradicting_net_options_fail_at_start():
     with pytest.raises(ConfigError, match="does not support regularizer"):
         build_objective(tiny_config("pix2pix-edges", "regularizer=r1"), PAIRED)
+    with pytest.raises(ConfigError, match="does not support metrics=fid"):
+        build_objective(tiny_config("pix2pix-edges", "metrics=[fid]"), PAIRED)
     with pytest.raises(ConfigError, match="generator.scale=2 contradicts the data"):
         build_objective(tiny_config("esrgan-photos", "generator.scale=2"), SR)
 
@@ -138,3 +140,15 @@ def test_ragan_compares_with_the_other_side_average():
     want = torch.nn.functional.softplus(-(real - 0.0)).mean() + torch.nn.functional.softplus(fake - 1.0).mean()
     assert torch.isclose(ragan.d_loss(real, fake), want)
     assert ragan.g_needs_real
+
+
+def test_health_monitor_compares_outputs_with_targets_and_ignores_sign_stats_of_lsgan_and_ragan():
+    from ganforge.data import load_dataset
+
+    ds = load_dataset("edges2photo", image_size=16)
+    obj = build_objective(tiny_config("pix2pix-edges"), ds.info())
+    rng = torch.get_rng_state()
+    ref = obj.reference_batch(ds, torch.arange(3))
+    assert ref.shape == (3, 3, 16, 16)  # photos (the targets), not edge maps
+    assert torch.equal(rng, torch.get_rng_state())  # drawn without touching the training RNG
+    assert not get_loss("lsgan").sign_is_verdict and not get_loss("ragan").sign_is_verdict

@@ -85,6 +85,10 @@ class PairedDataset(Dataset):
         pick = _spread(n, len(self))
         return _as_float(_center(self.x[pick], self.crop)), _as_float(_center(self.y[pick], self.crop, self.scale))
 
+    def targets(self, index: Tensor) -> Tensor:
+        """Center-cropped targets of rows ``index``, in [-1, 1] (no randomness)."""
+        return _as_float(_center(self.y[index], self.crop, self.scale))
+
     def info(self) -> Dict[str, object]:
         return {**super().info(), "task": "paired", "target_shape": list(self.target_shape), "scale": self.scale}
 
@@ -123,6 +127,10 @@ class UnpairedDataset(Dataset):
         """``n`` images of A and of B spread evenly over each domain, center-cropped (no randomness)."""
         a, b = _spread(n, len(self.x)), _spread(n, len(self.y))
         return _as_float(_center(self.x[a], self.crop)), _as_float(_center(self.y[b], self.crop))
+
+    def targets(self, index: Tensor) -> Tensor:
+        """Center-cropped B images (``index`` wraps around B's count), in [-1, 1] (no randomness)."""
+        return _as_float(_center(self.y[index % self.y.shape[0]], self.crop))
 
     def info(self) -> Dict[str, object]:
         return {**super().info(), "task": "unpaired", "target_shape": list(self.target_shape), "scale": 1}

@@ -74,6 +74,11 @@ class Objective(nn.Module, metaclass=ABCMeta):
             raise ConfigError("where= selects rows of table models; use labels= (--class) for class-conditional models")
         return generate(net, z, labels, batch_size, **gen_kwargs).float().cpu()
 
+    def reference_batch(self, dataset, index: Tensor) -> Tensor:
+        """Real data that G's outputs should resemble, rows ``index`` of ``dataset`` (the health
+        monitor's diversity reference). Image-to-image objectives return the targets."""
+        return dataset.get(index)[0]
+
     def sample_inputs(self, dataset, n: int) -> Optional[Tensor]:
         """Generator inputs for the fixed sample grids, or None for latent noise (the default).
         Image-to-image objectives return ``n`` source images (n, C, H, W) from ``dataset``."""

@@ -28,6 +28,10 @@ def check_translation_config(cfg, data_info: Dict[str, Any], family: str, task: 
     for key, bad, fix in unsupported:
         if bad:
             raise ConfigError(f"objective {family} does not support {key}; set {key}={fix}")
+    if getattr(cfg, "metrics", None):
+        # FID/KID/IS draw generators from noise; translation quality is PSNR/SSIM against targets.
+        raise ConfigError(f"objective {family} does not support metrics={','.join(cfg.metrics)}; set metrics=[] "
+                          "and score runs with ganforge.translate.evaluate (benchmarks/translation.py)")
 
 
 def net_options(component, role: str, **fixed: Any) -> Dict[str, Any]:
@@ -64,6 +68,14 @@ class TranslationObjective(Objective):
 
     show_targets = True  # paired data has a ground truth worth showing
     _panel_targets: Optional[Tensor] = None
+
+    def sample(self, net, z, labels, batch_size=256, seed=0, where=None, **gen_kwargs):
+        """Translation runs map images, not noise: point users to the commands that do."""
+        raise ConfigError("this run translates images rather than sampling noise; use ganforge translate "
+                          "(or upscale) RUN INPUT --out DIR, or ganforge.translate.apply.ImageModel")
+
+    def reference_batch(self, dataset, index: Tensor) -> Tensor:
+        return dataset.targets(index)
 
     def sample_inputs(self, dataset, n: int) -> Tensor:
         inputs, targets = dataset.fixed_batch(n)

@@ -32,7 +32,7 @@ class HealthGuard:
         n = min(DIVERSITY_BATCH, trainer.fixed.z.shape[0], len(trainer.dataset))
         # A fixed real batch (drawn outside the training RNG) is the diversity reference.
         idx = torch.randperm(len(trainer.dataset), generator=torch.Generator().manual_seed(trainer.cfg.seed))[:n]
-        self.real_batch = trainer.dataset.get(idx)[0]
+        self.real_batch = trainer.objective.reference_batch(trainer.dataset, idx)
         self.n = n
         self.sign_is_verdict = get_loss(trainer.cfg.loss).sign_is_verdict
 
