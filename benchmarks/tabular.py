@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
-import torch
 
 import ganforge
 from ganforge.data.tables import table_dataset
 from ganforge.tabular import evaluate_table
 from ganforge.tabular.efficacy import split
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_info, print_machine
 
 EVAL_ROWS = 10_000  # real/synthetic rows compared per table (bounds the downstream-model time)
 
@@ -52,19 +52,6 @@ TABLES = {
     "penguins": (penguins, ["steps=1500", "batch_size=200"], "species"),
     "diamonds": (diamonds, ["steps=3000", "batch_size=500"], "cut"),
 }
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"CPU: {cpu} ({os.cpu_count()} logical cores); torch threads: {torch.get_num_threads()}; "
-            f"torch {torch.__version__}; ganforge {ganforge.__version__}; Python {platform.python_version()}")
 
 
 def scaled(overrides, scale: float):
@@ -117,7 +104,7 @@ def main(argv=None) -> None:
     parser.add_argument("--steps-scale", type=float, default=1.0, help="multiply every table's training steps")
     parser.add_argument("--only", choices=sorted(TABLES), action="append", help="run only this table (repeatable)")
     args = parser.parse_args(argv)
-    print(machine())
+    print_machine(machine_info())
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.only or TABLES:

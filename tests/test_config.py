@@ -39,6 +39,7 @@ def test_dotted_and_yaml_typed_overrides():
     (["packing=2", "conditional=true"], "cannot be conditional"),
     (["packing=2", "batch_size=63"], "batch size 63 is not divisible by packing=2"),
     (["loss=hinge", "label_smoothing=0.1"], "label_smoothing is defined for"),
+    (["reg_schedule=linear", "reg_decay_start=0.5", "reg_decay_end=0.5"], "reg_decay_end (0.5) must be after"),
     (["steps"], "must look like key=value"),
 ])
 def test_bad_config_is_one_clear_line(override, message):

@@ -1,4 +1,5 @@
 """Gradient penalties on constructed critics with known input gradients."""
+import pytest
 import torch
 
 from ganforge.regularizers import gradient_penalty, r1_penalty, r2_penalty
@@ -26,3 +27,12 @@ def test_penalties_are_differentiable_wrt_critic_parameters():
     critic = linear_critic(w)
     r1_penalty(critic, torch.randn(4, 2)).backward()
     assert torch.allclose(w.grad, torch.tensor([3.0, 4.0]))  # d/dw 0.5 |w|^2
+
+
+def test_linear_penalty_schedule_falls_to_zero_between_its_fractions():
+    from ganforge.config import resolve_config
+    from ganforge.objectives.gan import reg_factor
+
+    cfg = resolve_config("ring8", ["reg_schedule=linear", "reg_decay_start=0.2", "reg_decay_end=0.6"])
+    assert [reg_factor(cfg, p) for p in (0.0, 0.2, 0.4, 0.6, 1.0)] == pytest.approx([1, 1, 0.5, 0, 0])
+    assert reg_factor(resolve_config("ring8"), 0.9) == 1.0

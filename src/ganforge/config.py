@@ -61,6 +61,10 @@ class TrainConfig(Strict):
     regularizer: Literal[REGULARIZERS] = "none"  # type: ignore[valid-type]
     reg_weight: float = Field(10.0, ge=0)
     reg_every: int = Field(1, ge=1, description="lazy regularization interval (D steps)")
+    reg_schedule: Literal["constant", "linear"] = Field(
+        "constant", description="linear: reg_weight falls to 0 between reg_decay_start and reg_decay_end")
+    reg_decay_start: float = Field(0.0, ge=0, le=1, description="fraction of steps where a linear reg schedule starts")
+    reg_decay_end: float = Field(1.0, ge=0, le=1, description="fraction of steps where a linear reg schedule reaches 0")
     augment: Component = Component(name="none")
     packing: int = Field(1, ge=1, description="PacGAN: D judges this many samples at once")
     label_smoothing: float = Field(0.0, ge=0, lt=0.5, description="one-sided: real target 1-s")
@@ -196,6 +200,8 @@ class TrainConfig(Strict):
         if self.packing > 1 and self.conditional:
             raise ValueError("packing>1 mixes several samples per D input, so it cannot be conditional; "
                              "use packing=1 or conditional=false")
+        if self.reg_schedule == "linear" and self.reg_decay_end <= self.reg_decay_start:
+            raise ValueError(f"reg_decay_end ({self.reg_decay_end}) must be after reg_decay_start ({self.reg_decay_start})")
         if self.batch_size % self.packing:
             raise ValueError(f"batch size {self.batch_size} is not divisible by packing={self.packing}; "
                              f"choose a batch size that is a multiple of {self.packing}")

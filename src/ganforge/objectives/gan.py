@@ -25,6 +25,15 @@ def d_stats(real: Tensor, fake: Tensor) -> Logs:
             "acc_real": (real > 0).float().mean(), "acc_fake": (fake < 0).float().mean()}
 
 
+def reg_factor(cfg, progress: float) -> float:
+    """Penalty weight multiplier at ``progress`` in [0, 1]: 1, or a linear fall to 0 between
+    ``reg_decay_start`` and ``reg_decay_end``. A strong penalty early keeps the modes balanced;
+    fading it lets D sharpen the modes at the end (R3GAN also anneals its gamma)."""
+    if cfg.reg_schedule == "constant" or progress <= cfg.reg_decay_start:
+        return 1.0
+    return max(0.0, 1.0 - (progress - cfg.reg_decay_start) / (cfg.reg_decay_end - cfg.reg_decay_start))
+
+
 @OBJECTIVES.register("gan")
 class GANObjective(Objective):
     """z (+ class) -> G -> fake; D judges real vs fake with the configured loss and penalty."""
@@ -96,7 +105,8 @@ class GANObjective(Objective):
         """Configured gradient penalty, applied lazily every ``reg_every`` D steps (scaled up to
         keep its average weight) as in StyleGAN2."""
         kind, every = self.cfg.regularizer, self.cfg.reg_every
-        if kind == "none" or ctx.d_step % every:
+        weight = self.cfg.reg_weight * reg_factor(self.cfg, ctx.progress)
+        if kind == "none" or weight == 0 or ctx.d_step % every:
             return real.new_zeros(())
         critic = self.critic(labels)
         if kind == "gp":
@@ -108,7 +118,7 @@ class GANObjective(Objective):
             if kind in ("r2", "r1r2"):
                 value = value + r2_penalty(critic, fake)
         logs[f"reg_{kind}"] = value.detach()
-        return self.cfg.reg_weight * every * value
+        return weight * every * value
 
     def after_d_step(self, ctx: StepContext) -> None:
         self.augment.update()
