@@ -39,6 +39,7 @@ class ImageModel:
         self.net = net.direction(direction) if len(directions) > 1 else net
         key = "shape" if direction == "AtoB" else "target_shape"
         self.in_channels = int(gen.info[key][0])
+        self.min_size = int(min(gen.info[key][1:]))  # the training crop: smaller images are padded to it
         self.scale = int(getattr(net, "scale", 1))
         self.multiple = int(getattr(self.net, "size_multiple", 1))
         self.device, self.tile, self.overlap = gen.device, tile, overlap
@@ -47,7 +48,8 @@ class ImageModel:
     @torch.no_grad()
     def __call__(self, x: Tensor) -> Tensor:
         x = x.to(self.device)
-        out = tiled_apply(self.net, x, scale=self.scale, tile=self.tile, overlap=self.overlap, multiple=self.multiple)
+        out = tiled_apply(self.net, x, scale=self.scale, tile=self.tile, overlap=self.overlap, multiple=self.multiple,
+                          min_size=self.min_size)
         return out.clamp(-1, 1).cpu()
 
 
