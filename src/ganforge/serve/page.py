@@ -82,6 +82,8 @@ async function translate(info) {
       `${(info.max_upload_bytes / 2 ** 20).toFixed(1)} MiB`;
     return;
   }
+  // show the input at the output's scale, so the two line up
+  $("input").onload = () => { $("input").style.width = $("input").naturalWidth * info.scale + "px"; };
   setBlob($("input"), file);
   const body = new FormData();
   body.append("image", file);
