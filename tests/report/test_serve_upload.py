@@ -72,6 +72,8 @@ def test_cyclegan_translates_both_ways(cyclegan):
     ba = upload(cyclegan, png(20, 20, channels=1), direction="BtoA")
     assert output(ab).size == output(ba).size == (20, 20)
     assert ab.data != ba.data
+    # smaller than the training crop: padded up to it (its reflection padding needs room)
+    assert output(upload(cyclegan, png(5, 3, channels=1), direction="BtoA")).size == (5, 3)
 
 
 def test_download_header(pix2pix):
@@ -87,8 +89,8 @@ def test_download_header(pix2pix):
     (png(16, 16)[:80], {}, "cannot decode the image"),
     (png(8, 8), {"direction": "sideways"}, "'direction' must be AtoB or BtoA, got 'sideways'"),
     (png(8, 8), {"direction": "BtoA"}, "this run translates only AtoB; drop 'direction=BtoA'"),
-    (png(4097, 4096, noise=False), {}, "the image is 4097x4096 (16.8 megapixels); this run takes at most 16.8 "
-                                       "megapixels (4096x4096); resize or crop the image"),
+    (png(4097, 4096, noise=False), {}, ("the image is 4097x4096 (16.8 megapixels); this run takes at most 16.8 "
+                                        "megapixels (4096x4096); resize or crop the image")),
 ])
 def test_bad_uploads_are_400_json(pix2pix, data, form, message):
     resp = upload(pix2pix, data, **form)
