@@ -52,5 +52,6 @@ def test_helpers():
     w = ramp(16, 4)
     assert (w > 0).all() and w.max() == 1 and torch.equal(w, w.flip(0))
     assert pad_to_multiple(torch.zeros(1, 1, 5, 9), 4).shape[-2:] == (8, 12)
+    assert pad_to_multiple(torch.zeros(1, 1, 5, 9), 4, min_size=16).shape[-2:] == (16, 16)
     with pytest.raises(ValueError, match="larger than overlap"):
         tiled_apply(lambda t: t, torch.zeros(1, 1, 8, 8), tile=8, overlap=8)

@@ -13,11 +13,13 @@ import click
               help="where to write the page (default: RUN/report.html)")
 @click.option("--memorization", type=click.IntRange(min=0, max=64), default=6, show_default=True,
               help="generated samples to match against their nearest training items (0: skip)")
-def report(run: Path, out: Optional[Path], memorization: int) -> None:
+@click.option("--examples", type=click.IntRange(min=1, max=64), default=6, show_default=True,
+              help="image-to-image runs: input / output / target examples to show")
+def report(run: Path, out: Optional[Path], memorization: int, examples: int) -> None:
     """Write one self-contained HTML page (opens offline) describing RUN.
 
     Example: ganforge report runs/dcgan-mnist-20260101-120000
     """
     from ..report.html import build_report
 
-    click.echo(f"wrote {build_report(run, out, memorization)}")
+    click.echo(f"wrote {build_report(run, out, memorization, examples)}")

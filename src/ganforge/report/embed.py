@@ -6,7 +6,8 @@ import io
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+
+from .images import png_bytes
 
 
 def png_uri(data: bytes) -> str:
@@ -19,9 +20,7 @@ def file_uri(path: Path) -> str:
 
 def array_uri(array: np.ndarray) -> str:
     """uint8 H x W (x 3) -> PNG data URI."""
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, format="PNG")
-    return png_uri(buf.getvalue())
+    return png_uri(png_bytes(array))
 
 
 def figure_uri(fig) -> str:

@@ -4,6 +4,8 @@ Sections: config, training curves (losses, D(real)/D(fake) and r_t, gradient nor
 health flags and rollbacks marked, evaluation metrics over time with the best step, samples
 across training, health events, final samples (per class for conditional models; scatter
 over the modes for 2-D data; per-column histograms for tables) and a memorization check.
+Image-to-image runs show input / output / target examples with PSNR and SSIM instead of the
+last two, which need a generator that draws from noise.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 
-from ..train.rundir import CONFIG, DATA_INFO, METRICS
+from ..train.rundir import CONFIG, DATA_INFO, METRICS, load_run_config
 from ..train.runlog import read_metrics
 from .embed import array_uri, figure_uri, file_uri, pyplot
 from .images import make_grid
@@ -23,6 +25,7 @@ from .timeline import flag_events, metric_keys, metrics_figure, split_rows, trai
 
 REPORT = "report.html"
 STRIP_LENGTH = 8
+TRANSLATION_EXAMPLES = 6
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
@@ -33,6 +36,8 @@ td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}.strip{display:flex;
 .strip figure{margin:0;text-align:center;font-size:12px}.strip img{width:160px}.muted{color:#777}
 .nn{display:flex;gap:6px;align-items:flex-end;margin-bottom:6px;font-size:11px}.nn img{width:64px}
 .nn figure{margin:0;text-align:center}.gen{outline:2px solid #36c}
+.tri{display:flex;gap:8px;margin:8px 0;font-size:11px}.tri figure{margin:0;text-align:center}
+.tri img{width:128px}
 """
 
 
@@ -71,9 +76,12 @@ def section_training(rows: List[Dict[str, Any]]) -> str:
             f"rollbacks</p>{body}")
 
 
-def section_metrics(rows: List[Dict[str, Any]], best: Optional[Dict[str, Any]]) -> str:
+def section_metrics(rows: List[Dict[str, Any]], best: Optional[Dict[str, Any]], translation: bool = False) -> str:
     _, evals, _ = split_rows(rows)
     out = "<h2 id='metrics'>Metrics over time</h2>"
+    if not evals and translation:
+        return out + ("<p class='muted'>image-to-image runs take no training-time metrics; PSNR and SSIM "
+                      "against the targets are under <a href='#triplets'>input / output / target</a></p>")
     if not evals:
         return out + "<p class='muted'>no evaluation ran (set metrics=fid,... to evaluate during training)</p>"
     if best:
@@ -196,6 +204,49 @@ def section_memorization(gen, dataset, n: int = 6) -> str:
     return out
 
 
+def _caption(panel) -> str:
+    notes = [f"{panel.psnr:.2f} dB" if panel.psnr is not None else "",
+             f"SSIM {panel.ssim:.3f}" if panel.ssim is not None else "",
+             f"cycle error {panel.cycle_error:.4f}" if panel.cycle_error is not None else ""]
+    return "<br>".join([_esc(panel.label)] + [n for n in notes if n])
+
+
+def _score_table(rows) -> str:
+    """Mean scores of each scored column (output, bicubic, cycle) over the examples."""
+    from ..translate.quality import mean_db
+
+    columns: Dict[str, List[Any]] = {}
+    for panel in (p for row in rows for p in row if p.psnr is not None or p.cycle_error is not None):
+        columns.setdefault(panel.label, []).append(panel)
+
+    def mean(values: List[Optional[float]], fmt: str) -> str:
+        values = [v for v in values if v is not None]
+        return format(sum(values) / len(values), fmt) if values else ""
+
+    table = []
+    for label, panels in columns.items():
+        db = [p.psnr for p in panels if p.psnr is not None]
+        table.append((label, f"{mean_db(torch.tensor(db, dtype=torch.float64)):.2f}" if db else "",
+                      mean([p.ssim for p in panels], ".4f"), mean([p.cycle_error for p in panels], ".4f")))
+    return _table(["column", "mean PSNR (dB)", "mean SSIM", "mean cycle error"], table) if table else ""
+
+
+def section_triplets(gen, dataset, source: str, n: int = TRANSLATION_EXAMPLES) -> str:
+    from .translation import translation_examples
+
+    rows = translation_examples(gen, dataset, n)
+    out = "<h2 id='triplets'>Input / output / target</h2>"
+    where = "held-out data, never used in training" if source == "held-out" else "training data (no held-out split)"
+    out += (f"<p>{len(rows)} examples from {_esc(dataset.name)}, {where}. PSNR and SSIM compare the 8-bit "
+            "output with the target; the cycle error is the mean absolute round-trip error on [0, 1].</p>")
+    out += _score_table(rows)
+    for row in rows:
+        cells = "".join(f"<figure>{_img(array_uri(make_grid(p.image[None], pad=0)), p.label)}"
+                        f"<figcaption>{_caption(p)}</figcaption></figure>" for p in row)
+        out += f"<div class='tri'>{cells}</div>"
+    return out
+
+
 # -- assembly -----------------------------------------------------------------------------
 def _guarded(title: str, build: Callable[[], str]) -> str:
     """A failing section becomes a note; the rest of the report still renders."""
@@ -205,8 +256,20 @@ def _guarded(title: str, build: Callable[[], str]) -> str:
         return f"<h2>{_esc(title)}</h2><p class='muted'>could not build this section: {_esc(err)}</p>"
 
 
-def build_report(run_dir: Union[str, Path], out: Union[str, Path, None] = None, memorization: int = 6) -> Path:
-    """Write ``report.html`` for a run directory (default inside it) and return its path."""
+def _is_translation(run: Path) -> bool:
+    from .translation import is_translation_run
+
+    try:
+        return is_translation_run(load_run_config(run))
+    except Exception:  # noqa: BLE001 - an unreadable config shows in its own section
+        return False
+
+
+def build_report(run_dir: Union[str, Path], out: Union[str, Path, None] = None, memorization: int = 6,
+                 examples: int = TRANSLATION_EXAMPLES) -> Path:
+    """Write ``report.html`` for a run directory (default inside it) and return its path.
+    ``memorization``: samples checked against the training data (noise-to-image runs);
+    ``examples``: input / output / target examples (image-to-image runs)."""
     from ..errors import ConfigError
 
     run = Path(run_dir)
@@ -215,17 +278,20 @@ def build_report(run_dir: Union[str, Path], out: Union[str, Path, None] = None, 
     rows = read_metrics(run / METRICS)
     info = _read_json(run / DATA_INFO)
     best = _read_json(run / "best.json")
+    translation = _is_translation(run)
     parts = [_guarded("Config", lambda: section_config(run, info)),
              _guarded("Training curves", lambda: section_training(rows)),
-             _guarded("Metrics over time", lambda: section_metrics(rows, best)),
+             _guarded("Metrics over time", lambda: section_metrics(rows, best, translation)),
              _guarded("Samples across training", lambda: section_strip(run)),
              _guarded("Health", lambda: section_health(rows))]
-    parts += _generator_sections(run, memorization)
+    parts += _generator_sections(run, memorization, examples, translation)
     steps = max((r["step"] for r in rows), default=0)
     title = f"ganforge report: {run.name}"
-    nav = " · ".join(f"<a href='#{a}'>{t}</a>" for a, t in (
-        ("config", "config"), ("training", "curves"), ("metrics", "metrics"), ("progress", "progress"),
-        ("health", "health"), ("final", "samples"), ("memorization", "memorization")))
+    links = [("config", "config"), ("training", "curves"), ("metrics", "metrics"), ("progress", "progress"),
+             ("health", "health")]
+    links += [("triplets", "input / output / target")] if translation else [("final", "samples"),
+                                                                            ("memorization", "memorization")]
+    nav = " · ".join(f"<a href='#{a}'>{t}</a>" for a, t in links)
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}</title>"
             f"<style>{_STYLE}</style></head><body><h1>{_esc(title)}</h1>"
             f"<p class='muted'>{_esc(info.get('name') if info else '?')} · {steps} steps logged</p><p>{nav}</p>"
@@ -238,20 +304,28 @@ def build_report(run_dir: Union[str, Path], out: Union[str, Path, None] = None, 
     return target
 
 
-def _generator_sections(run: Path, memorization: int) -> List[str]:
+def _generator_sections(run: Path, memorization: int, examples: int, translation: bool) -> List[str]:
     from ..api import load
     from ..train.checkpoint import latest_checkpoint
+    from .translation import example_data
 
+    heading = ("<h2 id='triplets'>Input / output / target</h2>" if translation
+               else "<h2 id='final'>Final samples</h2>")
     if latest_checkpoint(run) is None:
-        return ["<h2 id='final'>Final samples</h2><p class='muted'>no checkpoint yet</p>"]
+        return [heading + "<p class='muted'>no checkpoint yet</p>"]
     try:
         gen = load(run)
         from ..data import load_dataset
 
         cfg = gen.cfg
-        dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
+        if translation:
+            dataset, source = example_data(cfg)
+        else:
+            dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
     except Exception as err:  # noqa: BLE001
-        return [f"<h2 id='final'>Final samples</h2><p class='muted'>could not load the run: {_esc(err)}</p>"]
+        return [heading + f"<p class='muted'>could not load the run: {_esc(err)}</p>"]
+    if translation:
+        return [_guarded("Input / output / target", lambda: section_triplets(gen, dataset, source, examples))]
     parts = [_guarded("Final samples", lambda: section_final(gen, dataset))]
     if memorization > 0:
         parts.append(_guarded("Memorization check", lambda: section_memorization(gen, dataset, memorization)))

@@ -1,6 +1,7 @@
 """Sample grids (PNG) for images and scatter plots over the true modes for 2-D data."""
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 from typing import Optional
@@ -27,6 +28,13 @@ def make_grid(images: torch.Tensor, nrow: Optional[int] = None, pad: int = 2) ->
         r, col = divmod(i, nrow)
         grid[pad + r * (h + pad):pad + r * (h + pad) + h, pad + col * (w + pad):pad + col * (w + pad) + w] = arr[i]
     return grid[..., 0] if c == 1 else grid
+
+
+def png_bytes(array: np.ndarray) -> bytes:
+    """A uint8 H x W (x 3) array -> PNG file contents."""
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def save_png(array: np.ndarray, path: Path) -> None:

@@ -45,15 +45,26 @@ def _mark_events(ax, flags: Sequence[Tuple[int, str]], rollbacks: Sequence[Dict[
         ax.axvline(r["step"], color="red", linestyle="--", linewidth=1.2, label="rollback" if i == 0 else None)
 
 
+def loss_terms(train_rows: Sequence[Dict[str, Any]]) -> Tuple[str, ...]:
+    """Logged loss terms beside the G and D totals (L1, cycle, pixel, ...), in first-seen order."""
+    keys: List[str] = []
+    for r in train_rows:
+        keys += [k for k in r if k.startswith("loss_") and k not in ("loss_d", "loss_g") and k not in keys]
+    return tuple(keys)
+
+
 def training_figure(rows: Sequence[Dict[str, Any]]) -> Optional[str]:
-    """Data URI of the three training panels, or None when nothing is logged."""
+    """Data URI of the training panels (plus one of the loss terms when an objective logs them),
+    or None when nothing is logged."""
     train, _, rollbacks = split_rows(rows)
     if not train:
         return None
     plt = pyplot()
     flags = flag_events(train)
-    fig, axes = plt.subplots(1, len(TRAIN_PANELS), figsize=(4.2 * len(TRAIN_PANELS), 3.2), dpi=100)
-    for ax, (title, keys) in zip(axes, TRAIN_PANELS):
+    terms = loss_terms(train)
+    panels = TRAIN_PANELS + ((("loss terms", terms),) if terms else ())
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.2), dpi=100)
+    for ax, (title, keys) in zip(axes, panels):
         for key in keys:
             xs, ys = _series(train, key)
             if xs:

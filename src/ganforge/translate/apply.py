@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 
 import torch
 from tqdm.auto import tqdm
@@ -10,19 +10,26 @@ from tqdm.auto import tqdm
 from ..errors import ConfigError
 from .tiling import tiled_apply
 
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ..api import Generator
+
 Tensor = torch.Tensor
 
 
 class ImageModel:
     """A run's generator ready to apply to whole images: ``model(x)`` with x (N, C, H, W) in
     [-1, 1] of any size -> (N, C', s*H, s*W) in [-1, 1], computed in tiles of ``tile`` input
-    pixels overlapping by ``overlap``. ``direction`` picks G_BA of a CycleGAN run."""
+    pixels overlapping by ``overlap``. ``direction`` picks G_BA of a CycleGAN run. ``run`` is a
+    run directory or an already loaded :class:`ganforge.api.Generator`."""
 
-    def __init__(self, run: Union[str, Path], direction: str = "AtoB", device: str = "cpu", tile: int = 256,
-                 overlap: int = 32, checkpoint: Optional[Union[str, Path]] = None):
+    def __init__(self, run: Union[str, Path, "Generator"], direction: str = "AtoB", device: str = "cpu",
+                 tile: int = 256, overlap: int = 32, checkpoint: Optional[Union[str, Path]] = None):
         from ..api import load
 
-        gen = load(run, device=device, checkpoint=checkpoint)
+        gen = load(run, device=device, checkpoint=checkpoint) if isinstance(run, (str, Path)) else run
+        run = gen.run_dir
         net = gen.net
         if getattr(net, "input_kind", "latent") != "image":
             raise ConfigError(f"run '{run}' generates from noise; use ganforge sample, not translate/upscale")
@@ -32,6 +39,7 @@ class ImageModel:
         self.net = net.direction(direction) if len(directions) > 1 else net
         key = "shape" if direction == "AtoB" else "target_shape"
         self.in_channels = int(gen.info[key][0])
+        self.min_size = int(min(gen.info[key][1:]))  # the training crop: smaller images are padded to it
         self.scale = int(getattr(net, "scale", 1))
         self.multiple = int(getattr(self.net, "size_multiple", 1))
         self.device, self.tile, self.overlap = gen.device, tile, overlap
@@ -40,21 +48,28 @@ class ImageModel:
     @torch.no_grad()
     def __call__(self, x: Tensor) -> Tensor:
         x = x.to(self.device)
-        out = tiled_apply(self.net, x, scale=self.scale, tile=self.tile, overlap=self.overlap, multiple=self.multiple)
+        out = tiled_apply(self.net, x, scale=self.scale, tile=self.tile, overlap=self.overlap, multiple=self.multiple,
+                          min_size=self.min_size)
         return out.clamp(-1, 1).cpu()
+
+
+def image_tensor(img: "Image.Image", channels: int) -> Tensor:
+    """A decoded PIL image -> (1, channels, H, W) in [-1, 1] (any PIL mode converted)."""
+    import numpy as np
+
+    from ..data.transforms import to_mode
+
+    arr = np.asarray(to_mode(img, channels))
+    x = torch.as_tensor(arr.copy())
+    x = x[None] if x.dim() == 2 else x.permute(2, 0, 1)
+    return x[None].float().div(127.5).sub(1.0)
 
 
 def read_image(path: Path, channels: int) -> Tensor:
     """An image file -> (1, channels, H, W) in [-1, 1] (any PIL mode converted)."""
-    import numpy as np
-
-    from ..data.transforms import to_mode
     from ..data.translation import open_image
 
-    arr = np.asarray(to_mode(open_image(path), channels))
-    x = torch.as_tensor(arr.copy())
-    x = x[None] if x.dim() == 2 else x.permute(2, 0, 1)
-    return x[None].float().div(127.5).sub(1.0)
+    return image_tensor(open_image(path), channels)
 
 
 def collect_inputs(inputs: Sequence[Union[str, Path]], out: Path) -> List[Tuple[Path, Path]]:

@@ -14,15 +14,10 @@ from typing import Callable, Dict, List, Optional, Sequence
 import torch
 
 from ..data.superres import bicubic_upscale, downscale
-from .quality import cycle_error, mean_db, psnr, ssim
+from .quality import cycle_error, mean_db, psnr, quantize, ssim
 
 Tensor = torch.Tensor
 Row = Dict[str, object]
-
-
-def _quantize(x: Tensor) -> Tensor:
-    # Scores are for images as saved: 8-bit values.
-    return ((x.clamp(-1, 1) + 1) * 127.5).round() / 127.5 - 1
 
 
 def _row(method: str, out: Tensor, target: Tensor) -> Row:
@@ -44,11 +39,11 @@ def superres_scores(model: Callable[[Tensor], Tensor], photos: Sequence[Tensor],
     for photo in photos:
         h, w = photo.shape[-2] // scale * scale, photo.shape[-1] // scale * scale
         hr = photo[None, :, :h, :w].float() / 127.5 - 1
-        lr = _quantize(downscale(hr, scale))
+        lr = quantize(downscale(hr, scale))
         inner = (..., slice(scale, -scale), slice(scale, -scale))
         with torch.no_grad():
             for method, out in (("model", model(lr)), ("bicubic", bicubic_upscale(lr, scale))):
-                per_photo[method].append(_row(method, _quantize(out)[inner], hr[inner]))
+                per_photo[method].append(_row(method, quantize(out)[inner], hr[inner]))
     return [{"method": m, "psnr": sum(r["psnr"] for r in rows) / len(rows),
              "ssim": sum(r["ssim"] for r in rows) / len(rows)} for m, rows in per_photo.items()]
 
@@ -61,10 +56,10 @@ def paired_scores(model: Callable[[Tensor], Tensor], inputs: Tensor, targets: Te
     constant guess when the input says little about colour)."""
     outs = torch.cat([model(inputs[i:i + batch]) for i in range(0, len(inputs), batch)])
     identity = _match_channels(inputs, targets.shape[1])
-    rows = [_row("model", _quantize(outs), targets), _row("identity", _quantize(identity), targets)]
+    rows = [_row("model", quantize(outs), targets), _row("identity", quantize(identity), targets)]
     if mean_colour is not None:
         flat = mean_colour.reshape(1, -1, 1, 1).expand_as(targets)
-        rows.append(_row("mean training colour", _quantize(flat), targets))
+        rows.append(_row("mean training colour", quantize(flat), targets))
     return rows
 
 
@@ -78,7 +73,7 @@ def cycle_scores(ab: Callable[[Tensor], Tensor], ba: Callable[[Tensor], Tensor],
 
     rows = []
     for name, fwd, back, src, dst in (("A->B", ab, ba, a, b), ("B->A", ba, ab, b, a)):
-        row = _row(f"model {name}", _quantize(run(fwd, src)), dst)
+        row = _row(f"model {name}", quantize(run(fwd, src)), dst)
         row["cycle_error"] = float(cycle_error(lambda x: run(fwd, x), lambda x: run(back, x), src).mean())
         rows += [row, _row(f"identity {name}", _match_channels(src, dst.shape[1]), dst)]
     return rows

@@ -73,6 +73,11 @@ def cycle_error(forward: Callable[[Tensor], Tensor], backward: Callable[[Tensor]
     return (_unit(back) - _unit(x)).abs().flatten(1).mean(1)
 
 
+def quantize(x: Tensor) -> Tensor:
+    """Round [-1, 1] images to the 8-bit values they are saved with, so scores are for the PNGs."""
+    return ((x.clamp(-1, 1) + 1) * 127.5).round() / 127.5 - 1
+
+
 def mean_db(values: Tensor) -> float:
     """Average of per-image PSNRs, ignoring infinite ones (identical images)."""
     finite = values[torch.isfinite(values)]

@@ -20,11 +20,11 @@ def _round_up(n: int, m: int) -> int:
     return -(-n // m) * m
 
 
-def pad_to_multiple(x: Tensor, multiple: int) -> Tensor:
+def pad_to_multiple(x: Tensor, multiple: int, min_size: int = 1) -> Tensor:
     """(N, C, H, W) -> reflect-padded at the bottom/right to sides that are multiples of ``multiple``
-    (replicate padding where the image is too small to reflect)."""
+    and at least ``min_size`` (replicate padding where the image is too small to reflect)."""
     h, w = x.shape[-2:]
-    ph, pw = _round_up(h, multiple) - h, _round_up(w, multiple) - w
+    ph, pw = (_round_up(max(side, min_size), multiple) - side for side in (h, w))
     if not (ph or pw):
         return x
     mode = "reflect" if ph < h and pw < w else "replicate"
@@ -49,16 +49,17 @@ def ramp(length: int, overlap: int, device=None) -> Tensor:
 
 
 def tiled_apply(fn: Callable[[Tensor], Tensor], x: Tensor, scale: int = 1, tile: int = 256, overlap: int = 32,
-                multiple: int = 1) -> Tensor:
+                multiple: int = 1, min_size: int = 1) -> Tensor:
     """Apply ``fn`` ((N, C, h, w) -> (N, C', s*h, s*w)) to ``x`` (N, C, H, W) of any size.
 
     tile, overlap: input pixels (rounded to ``multiple``, which input sides must be multiples
-    of for ``fn``). Returns (N, C', s*H, s*W).
+    of for ``fn``). Images smaller than ``min_size`` are padded up to it (nets with reflection
+    padding fail on tiny inputs). Returns (N, C', s*H, s*W).
     """
     if tile <= overlap:
         raise ValueError(f"tile ({tile}) must be larger than overlap ({overlap})")
     h, w = x.shape[-2:]
-    padded = pad_to_multiple(x, multiple)
+    padded = pad_to_multiple(x, multiple, min_size)
     ph, pw = padded.shape[-2:]
     tile = max(multiple, tile // multiple * multiple)
     overlap = min(_round_up(overlap, multiple), tile - multiple)
