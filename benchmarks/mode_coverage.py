@@ -56,6 +56,14 @@ CONFIGS = {
     "hinge-sn": ("hinge + spectral norm", "plain", ["loss=hinge", "discriminator.spectral_norm=true"]),
     "best": ("best recipe", "best", []),
 }
+# Extra table rows sampled from the same runs: config -> [(row, label, sampling keywords)].
+DRS_PERCENTILE = 0.0
+SAMPLINGS = {
+    "best": [("best-drs", f"best recipe + DRS (gamma at percentile {DRS_PERCENTILE:g})",
+              {"rejection": DRS_PERCENTILE})],
+}
+LABELS = {**{name: spec[0] for name, spec in CONFIGS.items()},
+          **{row: label for extra in SAMPLINGS.values() for row, label, _ in extra}}
 
 # Published numbers (Lin et al., PacGAN, NeurIPS 2018, Table 1): modes, % high quality, reverse KL.
 PUBLISHED = {
@@ -75,7 +83,7 @@ def budget(dataset: str, config: str, scale: float) -> list:
     return [f"steps={max(1, round(d_updates / n_critic))}", f"batch_size={best.batch_size}"]
 
 
-def run_one(dataset: str, config: str, seed: int, scale: float, workdir: str) -> dict:
+def run_one(dataset: str, config: str, seed: int, scale: float, workdir: str) -> list:
     torch.set_num_threads(1)  # one thread per run: reproducible arithmetic, CPU time comparable
     _, kind, overrides = CONFIGS[config]
     recipe = DATASETS[dataset][kind]
@@ -83,12 +91,16 @@ def run_one(dataset: str, config: str, seed: int, scale: float, workdir: str) ->
     cpu0, wall0 = time.process_time(), time.perf_counter()
     run = ganforge.train(recipe, out=Path(workdir) / f"{dataset}-{config}-{seed}", overrides=ov)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    x = ganforge.load(run).sample(N_SAMPLES, seed=seed)
-    r = mode_coverage(x, DATASETS[dataset]["means"], DATASETS[dataset]["std"])
-    return {"dataset": dataset, "config": config, "recipe": recipe, "overrides": overrides, "seed": seed,
-            "steps": resolve_config(recipe, ov).steps, "steps_scale": scale,
-            "modes": r["modes_covered"], "num_modes": r["num_modes"], "high_quality": r["high_quality_fraction"],
-            "reverse_kl": r["reverse_kl"], "cpu_s": round(cpu, 2), "wall_s": round(wall, 2)}
+    gen, rows = ganforge.load(run), []
+    for row, _, sampling in [(config, None, {})] + SAMPLINGS.get(config, []):
+        x = gen.sample(N_SAMPLES, seed=seed, **sampling)
+        r = mode_coverage(x, DATASETS[dataset]["means"], DATASETS[dataset]["std"])
+        rows.append({"dataset": dataset, "config": row, "recipe": recipe, "overrides": overrides,
+                     "sampling": sampling, "seed": seed, "steps": resolve_config(recipe, ov).steps,
+                     "steps_scale": scale, "modes": r["modes_covered"], "num_modes": r["num_modes"],
+                     "high_quality": r["high_quality_fraction"], "reverse_kl": r["reverse_kl"],
+                     "cpu_s": round(cpu, 2), "wall_s": round(wall, 2)})
+    return rows
 
 
 def mean_se(values: list) -> tuple:
@@ -117,7 +129,7 @@ def table(dataset: str, rows: dict) -> str:
         modes, hq, kl = fmt([r["modes"] for r in runs], 2), fmt([r["high_quality"] for r in runs], 1, 100.0), \
             fmt([r["reverse_kl"] for r in runs], 3)
         cpu = statistics.fmean(r["cpu_s"] for r in runs)
-        out.append(f"| {CONFIGS[config][0]} | {len(runs)} | {runs[0]['steps']} | {modes[0]} | {modes[1]} | {hq[0]} "
+        out.append(f"| {LABELS[config]} | {len(runs)} | {runs[0]['steps']} | {modes[0]} | {modes[1]} | {hq[0]} "
                    f"| {hq[1]} | {kl[0]} | {kl[1]} | {cpu:.0f} |")
     name, m, h, kl = PUBLISHED[dataset]
     out.append(f"| *{name}, reference* | | | *{m}* | | *{h}* | | *{kl}* | | |")
@@ -137,13 +149,13 @@ def run_all(jobs: list, scale: float, workdir: str, processes: int):
     processes (spawned, one thread each) when ``processes`` > 1."""
     if processes <= 1:
         for d, c, s in jobs:
-            yield run_one(d, c, s, scale, workdir)
+            yield from run_one(d, c, s, scale, workdir)
         return
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(processes, mp_context=ctx) as pool:
         futures = [pool.submit(run_one, d, c, s, scale, workdir) for d, c, s in jobs]
         for future in futures:
-            yield future.result()
+            yield from future.result()
 
 
 def main(argv=None) -> int:
@@ -166,7 +178,8 @@ def main(argv=None) -> int:
         args.results.parent.mkdir(parents=True, exist_ok=True)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     jobs = [(d, c, s) for d in datasets for c in configs for s in seeds]
-    rows = {d: {c: [] for c in configs} for d in datasets}
+    names = [row for c in configs for row in [c] + [extra[0] for extra in SAMPLINGS.get(c, [])]]
+    rows = {d: {name: [] for name in names} for d in datasets}
     with tempfile.TemporaryDirectory(prefix="ganforge-modes-") as tmp:
         for r in run_all(jobs, args.steps_scale, tmp, args.jobs):
             rows[r["dataset"]][r["config"]].append(r)

@@ -58,4 +58,5 @@ def test_benchmark_prints_a_table_per_dataset(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "machine: " in out and "| GAN (non-saturating) | 1 |" in out and "| best recipe | 1 |" in out
     assert "PacGAN4 (published)" in out
-    assert len((tmp_path / "r.jsonl").read_text().splitlines()) == 2
+    assert "| best recipe + DRS" in out
+    assert len((tmp_path / "r.jsonl").read_text().splitlines()) == 3

@@ -19,11 +19,15 @@ import click
               help="table runs: only rows with this value (repeatable)")
 @click.option("--truncation", type=float, default=None,
               help="truncation trick: psi toward the mean w (style models) or the latent threshold (biggan)")
+@click.option("--rejection", type=float, default=None, metavar="PERCENTILE",
+              help="discriminator rejection sampling (DRS), gamma at this percentile of the scores (paper: 95)")
 def sample(run: Path, num: int, out: Path, seed: int, grid: bool, class_: Optional[int], where: Sequence[str],
-           truncation: Optional[float]) -> None:
+           truncation: Optional[float], rejection: Optional[float]) -> None:
     """Draw N samples from a trained RUN.
 
     Example: ganforge sample runs/dcgan-mnist-20260101-120000 -n 64 --grid --out digits.png
+
+    Keep what D likes: ganforge sample runs/ring8-20260101-120000 -n 2500 --rejection 50 --out ring.npy
 
     Tables: ganforge sample runs/tabular-20260101-120000 -n 1000 --out synth.csv --where island=Dream
     """
@@ -32,7 +36,8 @@ def sample(run: Path, num: int, out: Path, seed: int, grid: bool, class_: Option
     from ..tabular.sampling import parse_where
 
     gen = load(run)
-    samples = gen.sample(num, seed=seed, labels=class_, where=parse_where(where) or None, truncation=truncation)
+    samples = gen.sample(num, seed=seed, labels=class_, where=parse_where(where) or None, truncation=truncation,
+                         rejection=rejection)
     # conditional grids without --class: one column per class (labels cycle 0..K-1)
     nrow = gen.num_classes if gen.num_classes and class_ is None and num >= gen.num_classes else None
     written = write_samples(samples, out, grid=grid, nrow=nrow)
