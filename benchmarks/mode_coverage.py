@@ -11,6 +11,7 @@ it has at least one high-quality sample; reverse KL compares the modes' histogra
     python benchmarks/mode_coverage.py --datasets ring8 --configs gan,best --seeds 3
     python benchmarks/mode_coverage.py --steps-scale 0.1    # quick smoke run (not comparable)
     python benchmarks/mode_coverage.py --jobs 2             # one process (one thread) per core
+    python benchmarks/mode_coverage.py --from-results a.jsonl b.jsonl   # tables from saved runs
 
 Prints one markdown table per dataset (mean +- standard error over seeds, and the median) with
 machine information, and appends one JSON line per run to benchmarks/results/mode_coverage.jsonl.
@@ -158,6 +159,23 @@ def run_all(jobs: list, scale: float, workdir: str, processes: int):
             yield from future.result()
 
 
+def print_saved(paths: list) -> int:
+    """Tables from JSON lines written by earlier runs (several files may be combined)."""
+    runs = [json.loads(line) for path in paths for line in Path(path).read_text().splitlines() if line.strip()]
+    machine_keys = ("cpu", "cores", "torch_threads", "torch", "python", "device", "jobs")
+    for info in sorted({tuple((k, r.get(k)) for k in machine_keys) for r in runs}):
+        print_machine({k: v for k, v in info if v is not None})
+    order = list(CONFIGS) + [row for extra in SAMPLINGS.values() for row, _, _ in extra]
+    for dataset in DATASETS:
+        rows = {}
+        for name in sorted({r["config"] for r in runs if r["dataset"] == dataset}, key=order.index):
+            rows[name] = sorted((r for r in runs if r["dataset"] == dataset and r["config"] == name),
+                                key=lambda r: r["seed"])
+        if rows:
+            print("\n" + table(dataset, rows) + "\n")
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--datasets", default="ring8,grid25", help="comma-separated: ring8, grid25")
@@ -168,7 +186,11 @@ def main(argv=None) -> int:
     p.add_argument("--jobs", type=int, default=1, help="runs in parallel, one process with one thread each")
     p.add_argument("--results", type=Path, default=RESULTS, help="JSON lines file to append to")
     p.add_argument("--no-save", action="store_true", help="do not append results")
+    p.add_argument("--from-results", type=Path, nargs="+", metavar="JSONL",
+                   help="print the tables from saved results instead of training")
     args = p.parse_args(argv)
+    if args.from_results:
+        return print_saved(args.from_results)
     datasets = parse_list(args.datasets, DATASETS, "dataset")
     configs = parse_list(args.configs, CONFIGS, "config")
     torch.set_num_threads(1)

@@ -29,6 +29,17 @@ def test_resnet_generator_depends_on_class():
     assert not torch.allclose(g(z, torch.zeros(4, dtype=torch.long)), g(z, torch.ones(4, dtype=torch.long)))
 
 
+@pytest.mark.parametrize("family", ["dcgan", "mlp"])
+def test_projection_term_starts_on_the_scale_of_the_unconditional_head(family):
+    torch.manual_seed(0)
+    shape = (1, 32, 32) if family == "dcgan" else (2,)
+    d = create_model(family, "discriminator", shape=shape, num_classes=10, width=64)
+    x, y = torch.randn(64, *shape), torch.arange(64) % 10
+    features = d(x, y).features
+    head = d.head(features).std().item() if hasattr(d, "head") else 1.0
+    assert d.projection(features, y).std().item() < 3 * max(head, 0.3)
+
+
 def test_acgan_head_gives_class_logits():
     d = create_model("resnet", "discriminator", shape=(1, 16, 16), num_classes=10, width=8, projection=False,
                      aux_classifier=True)

@@ -34,7 +34,11 @@ class Projection(nn.Module):
 
     def __init__(self, num_classes: int, dim: int, spectral_norm: bool = False):
         super().__init__()
-        self.embed = maybe_sn(nn.Embedding(num_classes, dim), spectral_norm)
+        embed = nn.Embedding(num_classes, dim)
+        # Xavier-uniform as in the reference implementation: the default N(0, 1) makes the class
+        # term ~sqrt(dim) times larger than the unconditional head and blows D up at the start.
+        nn.init.xavier_uniform_(embed.weight)
+        self.embed = maybe_sn(embed, spectral_norm)
 
     def forward(self, features: Tensor, y: Tensor) -> Tensor:
         return (self.embed(y) * features).sum(dim=1)
