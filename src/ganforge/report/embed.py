@@ -41,3 +41,10 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def panel_grid(n: int, width: float, height: float, dpi: int, max_cols: int = 4):
+    """A figure with room for ``n`` small panels, at most ``max_cols`` per row -> (fig, axes 2-D)."""
+    cols = min(max_cols, n)
+    rows = (n + cols - 1) // cols
+    return pyplot().subplots(rows, cols, figsize=(width * cols, height * rows), dpi=dpi, squeeze=False)

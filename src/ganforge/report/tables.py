@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .embed import figure_uri, pyplot
+from .embed import figure_uri, panel_grid
 
 
 def column_histograms(synthetic, real=None, max_columns: int = 16) -> Optional[str]:
@@ -11,10 +11,7 @@ def column_histograms(synthetic, real=None, max_columns: int = 16) -> Optional[s
     columns = list(synthetic.columns)[:max_columns]
     if not columns:
         return None
-    plt = pyplot()
-    cols = min(4, len(columns))
-    rows = (len(columns) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.4 * rows), dpi=90, squeeze=False)
+    fig, axes = panel_grid(len(columns), 3.2, 2.4, dpi=90)
     for ax, name in zip(axes.flat, columns):
         fake = synthetic[name].dropna()
         have_real = real is not None and name in real.columns

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .embed import figure_uri, pyplot
+from .embed import figure_uri, panel_grid, pyplot
 
 TRAIN_PANELS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("losses (G and D)", ("loss_d", "loss_g")),
@@ -91,10 +91,7 @@ def metrics_figure(rows: Sequence[Dict[str, Any]], best: Optional[Dict[str, Any]
     keys = metric_keys(evals)
     if not keys:
         return None
-    plt = pyplot()
-    cols = min(4, len(keys))
-    nrows = (len(keys) + cols - 1) // cols
-    fig, axes = plt.subplots(nrows, cols, figsize=(3.3 * cols, 2.6 * nrows), dpi=100, squeeze=False)
+    fig, axes = panel_grid(len(keys), 3.3, 2.6, dpi=100)
     for ax, key in zip(axes.flat, keys):
         xs, ys = _series(evals, key)
         ax.plot(xs, ys, marker="o", markersize=3, linewidth=1)
