@@ -70,7 +70,7 @@ def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, ou
         if cfg.report and dist.is_main():
             from .report.html import report_after_training
 
-            report_after_training(run_dir)
+            report_after_training(run_dir, load, progress=cfg.progress)
         return run_dir
     finally:
         dist.teardown()
