@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 
 import torch
-from tqdm.auto import tqdm
 
 from ..errors import ConfigError
 from .tiling import tiled_apply
@@ -101,11 +100,12 @@ def apply_to_files(model: ImageModel, inputs: Sequence[Union[str, Path]], out: U
                    progress: bool = True) -> List[Path]:
     """Run ``model`` on every image in ``inputs`` (files or folders) and write PNGs under ``out``
     (atomically). Returns the written paths."""
+    from ..console import track
     from ..report.images import save_png, to_uint8
 
     jobs = collect_inputs(inputs, Path(out))
     written = []
-    for src, dst in tqdm(jobs, desc=model.run.name, unit="image", disable=not progress):
+    for src, dst in track(jobs, model.run.name, "image", enabled=None if progress else False):
         result = to_uint8(model(read_image(src, model.in_channels)))[0]
         dst.parent.mkdir(parents=True, exist_ok=True)
         save_png(result[..., 0] if result.shape[-1] == 1 else result, dst)
