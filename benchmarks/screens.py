@@ -196,12 +196,13 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             reports = [(train_tiny(kind, Path(tmp)), kind) for kind in args.kinds.split(",") if kind]
         for run, name in reports:
             written += report_screens(run, name, out)
-        for run in args.explorer or ["pretrained:mnist"]:
-            written.append(explorer_screens(run, run.replace(":", "-").replace("/", "_").strip("_"), out))
+        explorers = [explorer_screens(run, run.replace(":", "-").replace("/", "_").strip("_"), out)
+                     for run in args.explorer or ["pretrained:mnist"]]
+        written += explorers
     if args.readme:
         docs = Path(__file__).resolve().parents[1] / "docs"
         written.append(small_png(out / f"report-{reports[0][1]}.png", docs / "report.png"))
-        written.append(small_png(written[-2], docs / "explorer.png"))
+        written.append(small_png(explorers[0], docs / "explorer.png"))
     for path in written:
         print(path)
 

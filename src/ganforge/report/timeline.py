@@ -154,6 +154,8 @@ def metric_panels(rows: Sequence[Dict[str, Any]], best: Optional[Dict[str, Any]]
                         color="#3fae72", label=f"best, step {best['step']}")
             for r in rollbacks:
                 ax.axvline(r["step"], color="#d64e72", linestyle="--", linewidth=1.2)
+            if min(ys) > 0 and max(ys) / min(ys) > 30:  # early evaluations dwarf the rest otherwise
+                _log_axis(ax)
             direction = {"min": "lower is better", "max": "higher is better"}.get(METRIC_DIRECTION.get(key, ""), "")
             ax.set_title(key + (f"  ({direction})" if direction else ""), loc="left")
             ax.set_xlabel("step")
