@@ -1,7 +1,7 @@
 """Per-column histograms, real vs synthetic, for table runs whose samples are DataFrames."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List
 
 from markupsafe import Markup
 
@@ -50,8 +50,3 @@ def column_panels(synthetic, real=None, max_columns: int = 16) -> List[Markup]:
     have = set(real.columns) if real is not None else set()
     return [column_panel(c, synthetic[c], real[c] if c in have else None) for c in columns]
 
-
-def column_histograms(synthetic, real=None, max_columns: int = 16) -> Optional[str]:
-    """All columns' panels as one HTML fragment, or None when there are no columns."""
-    panels = column_panels(synthetic, real, max_columns)
-    return Markup("".join(panels)) if panels else None
