@@ -108,6 +108,7 @@ def test_explorer_controls_all_change_the_picture(mnist_run, browser, tmp_path):
         set_value(browser, "zoom", 1)
         wait_for(browser, lambda d: d.execute_script("return document.getElementById('grid').style.width") != width)
         set_value(browser, "zoom", 0)
+        wait_for(browser, lambda d: d.execute_script("return document.getElementById('grid').style.width") == width)
         # a click on a cell, then the arrow keys, pick the sample shown large with its neighbours
         grid = browser.find_element(By.ID, "grid")
         changes(browser, "single", lambda: browser.execute_script(

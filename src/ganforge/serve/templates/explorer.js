@@ -259,10 +259,12 @@ function initNoise() {
     box.addEventListener("click", (e) => {
       const img = $("grid");
       const rect = img.getBoundingClientRect();
-      const x = (e.clientX - rect.left) / state.zoom, y = (e.clientY - rect.top) / state.zoom;
+      const shown = rect.width / img.naturalWidth;  // the zoom on screen, even mid-redraw
+      const x = (e.clientX - rect.left) / shown, y = (e.clientY - rect.top) / shown;
       const col = Math.floor((x - PAD / 2) / (info.shape[2] + PAD));
       const row = Math.floor((y - PAD / 2) / (info.shape[1] + PAD));
-      const i = row * state.cols + Math.min(Math.max(col, 0), state.cols - 1);
+      const rows = Math.ceil(sampleCount() / state.cols);  // a click on the outer padding picks the edge cell
+      const i = Math.min(Math.max(row, 0), rows - 1) * state.cols + Math.min(Math.max(col, 0), state.cols - 1);
       if (i >= 0 && i < sampleCount()) { state.index = i; placeCursor(); drawOne(); box.focus(); }
     });
     box.addEventListener("keydown", (e) => {
