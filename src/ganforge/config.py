@@ -140,7 +140,7 @@ class TrainConfig(Strict):
     @field_validator("best_metric")
     @classmethod
     def _best_known(cls, v: Optional[str]) -> Optional[str]:
-        from .evaluation import check_best_metric
+        from .metrics.run_evaluator import check_best_metric
 
         check_best_metric(v)
         return v

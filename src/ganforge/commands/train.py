@@ -35,7 +35,7 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
     except TrainingInterrupted as stop:
         click.echo(f"ganforge: {stop}", err=True)
         sys.exit(130)
-    from ..train.distributed import is_main
+    from ..distributed import is_main
 
     if not is_main():
         return

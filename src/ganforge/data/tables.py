@@ -18,7 +18,7 @@ import torch
 from ..errors import ConfigError, DataError
 from ..tabular.columns import MAX_INT_LEVELS, as_name_list, check_table, infer_columns
 from ..tabular.conditional import ConditionSampler
-from ..tabular.io import read_table
+from ..tabular.io import read_table, write_table
 from ..tabular.transformer import TableTransformer
 from .dataset import Dataset
 from .registry import DATASETS
@@ -106,8 +106,6 @@ FRAME_FILE = "table.csv"
 def save_frame(df: pd.DataFrame, path: Path) -> None:
     """Save a DataFrame given to ``ganforge.train(data=df)`` as CSV (inside the run, so the run
     can be resumed and re-evaluated without the caller's object)."""
-    from ..tabular.io import write_table
-
     write_table(df, path)
 
 

@@ -13,6 +13,9 @@ from typing import Any, Dict, Iterable, Optional, Tuple
 import torch
 from torch import nn
 
+from ..errors import ConfigError
+from ..nets.generate import generate
+
 Tensor = torch.Tensor
 Logs = Dict[str, Tensor]
 
@@ -67,9 +70,6 @@ class Objective(nn.Module, metaclass=ABCMeta):
         """What users get from ``net`` (the sampled generator) for latents z (N x z_dim) and
         checked class ids ``labels`` (N,) or None: a CPU tensor (images N x C x H x W in
         [-1, 1], or vectors N x D). Table objectives return a DataFrame and accept ``where``."""
-        from ..errors import ConfigError
-        from ..train.sampling import generate
-
         if where:
             raise ConfigError("where= selects rows of table models; use labels= (--class) for class-conditional models")
         return generate(net, z, labels, batch_size, **gen_kwargs).float().cpu()

@@ -6,13 +6,14 @@ from typing import Dict, Optional, Tuple
 import torch
 
 from ..augment import create_augment
+from ..errors import ConfigError
 from ..losses import get_loss
 from ..nets import create_model
+from ..nets.freeze import trainable_d_parameters
 from ..packing import pack
-from .d_extras import DiscriminatorExtras
 from ..regularizers import gradient_penalty, r1_penalty, r2_penalty
-from ..train.transfer import trainable_d_parameters
 from .base import Logs, Objective, StepContext
+from .d_extras import DiscriminatorExtras
 from .registry import OBJECTIVES
 
 Tensor = torch.Tensor
@@ -46,8 +47,6 @@ class GANObjective(Objective):
         shape = tuple(data_info["shape"])
         self.num_classes = int(data_info["num_classes"]) if cfg.conditional else 0
         if cfg.conditional and not self.num_classes:
-            from ..errors import ConfigError
-
             raise ConfigError(f"conditional=true needs labelled data; '{data_info['name']}' has no classes")
         self.generator = create_model(cfg.generator.name, "generator", z_dim=cfg.z_dim, shape=shape,
                                       num_classes=self.num_classes, **cfg.generator.kwargs())

@@ -12,6 +12,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from ..errors import ConfigError
 from ..losses import get_loss
 from ..nets import create_model
 from .base import Logs, StepContext
@@ -32,8 +33,6 @@ class Pix2PixObjective(TranslationObjective):
         self.cfg, self.lambda_l1 = cfg, float(lambda_l1)
         a_shape, b_shape = tuple(data_info["shape"]), tuple(data_info["target_shape"])
         if a_shape[1:] != b_shape[1:]:
-            from ..errors import ConfigError
-
             raise ConfigError(f"pix2pix needs inputs and targets of the same size, got {a_shape} -> {b_shape}; "
                               "use objective=superres for up-scaling")
         self.generator = create_model(cfg.generator.name, "generator", shape=a_shape,

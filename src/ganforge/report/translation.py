@@ -10,7 +10,11 @@ import torch
 import torch.nn.functional as F
 
 from ..data import DATASETS, Dataset, load_dataset
+from ..data.superres import bicubic_upscale
+from ..objectives import OBJECTIVES
+from ..objectives.i2i import TranslationObjective
 from ..registry import accepted_options
+from ..translate.apply import ImageModel
 from ..translate.quality import SSIM_WINDOW, cycle_error, psnr, quantize, ssim
 
 Tensor = torch.Tensor
@@ -29,8 +33,6 @@ class Panel:
 
 def is_translation_run(cfg) -> bool:
     """True for runs of an image-to-image objective: their generator maps images, not noise."""
-    from ..objectives import OBJECTIVES
-    from ..objectives.i2i import TranslationObjective
 
     factory = OBJECTIVES.get(cfg.objective.name)
     return isinstance(factory, type) and issubclass(factory, TranslationObjective)
@@ -68,8 +70,6 @@ def translation_examples(gen, dataset: Dataset, n: int = 6) -> List[List[Panel]]
     output | target (super-resolution, the input shown with nearest up-scaling); for CycleGAN
     A | A->B | A->B->A (| true B) and B | B->A | B->A->B (| true A), n/2 of each, the target
     column only when the data has ground-truth pairs."""
-    from ..data.superres import bicubic_upscale
-    from ..translate.apply import ImageModel
 
     directions = getattr(gen.net, "directions", ("AtoB",))
     paired = dataset.info().get("task") == "paired"

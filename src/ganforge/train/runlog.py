@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
-from .distributed import is_main
+from ..distributed import is_main
 
 
 def _clean(value: Any) -> Any:

@@ -14,20 +14,20 @@ from tqdm.auto import tqdm
 
 from ..config import TrainConfig
 from ..data import BatchStream, load_dataset
+from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
+                           local_device, rank, ranks_agree, world_size)
 from ..objectives import StepContext, build_objective
 from . import checkpoint as ckpt
 from .devices import pick_device
-from .distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
-                          local_device, rank, ranks_agree, world_size)
 from .ema import EMA
+from .eval_hook import EvalHook
+from .guard import HealthGuard, TrainingDiverged
 from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
-from .evaluation import EvalHook
-from .guard import HealthGuard, TrainingDiverged
 from .sampling import FixedBatch, save_samples
-from .transfer import init_from
 from .speed import compile_in_place, make_adam, to_channels_last
+from .transfer import init_from
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:

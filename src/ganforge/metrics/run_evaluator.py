@@ -13,9 +13,11 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
 
-from .data import Dataset
-from .errors import ConfigError
-from .metrics import METRIC_DIRECTION, create_extractor, evaluate
+from ..data import Dataset
+from ..errors import ConfigError
+from .evaluator import evaluate
+from .extractors import create_extractor
+from .specs import METRIC_DIRECTION
 
 MNIST_DOMAIN = ("mnist", "digits", "stacked-mnist")
 
