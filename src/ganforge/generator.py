@@ -27,7 +27,7 @@ class Generator:
 
     @property
     def num_classes(self) -> int:
-        return int(self.info["num_classes"]) if self.cfg.conditional else 0
+        return int(self.info["num_classes"]) if self.cfg.objective.get("conditional", False) else 0
 
     @property
     def kind(self) -> str:
@@ -77,8 +77,9 @@ class Generator:
         if not isinstance(self.objective, GANObjective) or type(self.objective).sample is not Objective.sample:
             raise ConfigError("rejection sampling works on noise-to-image and 2-D/vector GAN runs; "
                               "sample this run without rejection")
-        if self.cfg.packing > 1:
-            raise ConfigError(f"this run's D judges {self.cfg.packing} samples at once (packing), so it cannot "
+        packing = getattr(self.objective, "packing", 1)
+        if packing > 1:
+            raise ConfigError(f"this run's D judges {packing} samples at once (packing), so it cannot "
                               "accept or reject single samples; sample without rejection")
         if where:
             raise ConfigError("where= selects rows of table models; this generator samples tensors")

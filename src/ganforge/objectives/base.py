@@ -34,6 +34,9 @@ class Objective(nn.Module, metaclass=ABCMeta):
     implement :meth:`d_step` / :meth:`g_step` / :meth:`d_parameters` / :meth:`g_parameters`."""
 
     generator: nn.Module
+    # Component keys of the config this objective builds; others must stay at their defaults
+    # (``augment`` is refused by objectives that do not list it).
+    components: Tuple[str, ...] = ("generator", "discriminator")
 
     @abstractmethod
     def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:

@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..registry import Registry
 
 Tensor = torch.Tensor
-FEATURE_NETS = Registry("feature net")
+FEATURE_NETS = Registry("feature net", reserved=("channels",))
 
 
 class Frozen(nn.Module):

@@ -35,8 +35,8 @@ class ProgressiveObjective(GANObjective):
     """Standard GAN step on growing nets (``generator=progan discriminator=progan``):
     ``stage_steps`` G steps per resolution, the first ``fade_fraction`` of each fading in."""
 
-    def __init__(self, cfg, data_info: Dict[str, object], stage_steps: int = 500, fade_fraction: float = 0.5):
-        super().__init__(cfg, data_info)
+    def __init__(self, cfg, data_info: Dict[str, object], stage_steps: int = 500, fade_fraction: float = 0.5, **options):
+        super().__init__(cfg, data_info, **options)
         if not all(hasattr(m, "set_growth") for m in (self.generator, self.discriminator)):
             raise ConfigError("objective=progressive needs growing nets: generator=progan discriminator=progan")
         if stage_steps < 1 or not 0 <= fade_fraction <= 1:

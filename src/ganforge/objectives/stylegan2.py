@@ -24,8 +24,8 @@ class StyleGAN2Objective(GANObjective):
     ``pl_every`` to keep its average weight."""
 
     def __init__(self, cfg, data_info: Dict[str, object], mixing_prob: float = 0.9, pl_weight: float = 2.0,
-                 pl_every: int = 4, pl_decay: float = 0.01, pl_batch_frac: float = 0.5):
-        super().__init__(cfg, data_info)
+                 pl_every: int = 4, pl_decay: float = 0.01, pl_batch_frac: float = 0.5, **options):
+        super().__init__(cfg, data_info, **options)
         g = self.generator
         if not (hasattr(g, "map") and hasattr(g, "synthesize")):
             raise ConfigError(f"objective=stylegan2 needs a style generator (generator=stylegan2), not '{cfg.generator.name}'")

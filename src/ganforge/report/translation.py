@@ -13,7 +13,6 @@ from ..data import DATASETS, Dataset, load_dataset
 from ..data.superres import bicubic_upscale
 from ..objectives import OBJECTIVES
 from ..objectives.i2i import TranslationObjective
-from ..registry import accepted_options
 from ..translate.apply import ImageModel
 from ..translate.quality import SSIM_WINDOW, cycle_error, psnr, quantize, ssim
 
@@ -41,8 +40,8 @@ def is_translation_run(cfg) -> bool:
 def example_data(cfg) -> Tuple[Dataset, str]:
     """(dataset, "held-out" or "training"): the test split when the run's data has one."""
     options = dict(cfg.data_options)
-    accepted = accepted_options(DATASETS.get(cfg.data.partition(":")[0]))
-    if accepted is not None and "split" in accepted and options.get("split", "train") != "test":
+    accepted = {o.name for o in DATASETS.options(cfg.data.partition(":")[0])}
+    if "split" in accepted and options.get("split", "train") != "test":
         return load_dataset(cfg.data, cfg.image_size, **{**options, "split": "test"}), "held-out"
     return load_dataset(cfg.data, cfg.image_size, **options), "training"
 

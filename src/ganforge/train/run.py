@@ -12,8 +12,9 @@ from .rundir import default_run_dir, load_run_config, prepare_new, require_check
 from .trainer import Trainer
 
 
-def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, out: Union[str, Path, None] = None,
-          resume: Union[str, Path, None] = None, overrides: Optional[Sequence[str]] = None, **kw: Any) -> Path:
+def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None,
+                 out: Union[str, Path, None] = None, resume: Union[str, Path, None] = None,
+                 overrides: Optional[Sequence[str]] = None, **kw: Any) -> Path:
     """Train a GAN and return its run directory (``ganforge.train`` adds the end-of-training report).
 
     ``recipe`` is a shipped recipe name, a YAML path, a dict or a TrainConfig; ``overrides``
@@ -33,22 +34,27 @@ def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = N
         cfg = resolve_config(recipe, override_list)
     dist.setup(cfg.device)  # no-op unless launched by torchrun
     try:
+        # The Trainer is built (data loaded, networks constructed, extractors found) before
+        # anything is written, so a config that cannot run leaves no run directory behind.
         if resume is not None:
+            trainer = Trainer(cfg, run_dir)
             if dist.is_main():
                 write_config(run_dir, cfg)
-            trainer = Trainer(cfg, run_dir)
             trainer.load_checkpoint(latest)
-        else:
-            # rank 0 names the run (the default name holds a timestamp) and creates it
-            run_dir = dist.broadcast_object(Path(out) if out is not None else default_run_dir(cfg))
-            if frame is not None:  # kept inside the run as CSV, so the run resumes and evaluates alone
-                frame = prepare_frame(frame, what="the DataFrame")
-                cfg = resolve_config(cfg, {"data": f"csv:{(run_dir / FRAME_FILE).resolve()}"})
-            if dist.is_main():
-                prepare_new(run_dir, cfg)
-                if frame is not None:
-                    save_frame(frame, run_dir / FRAME_FILE)
-            dist.barrier()
+            return trainer.fit()
+        # rank 0 names the run (the default name holds a timestamp) and creates it
+        run_dir = dist.broadcast_object(Path(out) if out is not None else default_run_dir(cfg))
+        if frame is None:
+            trainer = Trainer(cfg, run_dir)
+        else:  # kept inside the run as CSV, so the run resumes and evaluates alone
+            frame = prepare_frame(frame, what="the DataFrame")
+            cfg = resolve_config(cfg, {"data": f"csv:{(run_dir / FRAME_FILE).resolve()}"})
+        if dist.is_main():
+            prepare_new(run_dir, cfg)
+            if frame is not None:
+                save_frame(frame, run_dir / FRAME_FILE)
+        dist.barrier()
+        if frame is not None:
             trainer = Trainer(cfg, run_dir)
         return trainer.fit()
     finally:

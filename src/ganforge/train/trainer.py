@@ -78,9 +78,7 @@ class Trainer:
             seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
         self.step, self.d_steps = 0, 0
         self.lr_scale = 1.0  # lowered by divergence rollbacks
-        self._stop_requested = False
-        if is_main():
-            write_data_info(self.run_dir, self.dataset.info())
+        self._stop_requested = False  # nothing is written until fit(): a run that cannot start leaves no trace
 
     # -- state ----------------------------------------------------------------------------
     def modules(self) -> Dict[str, torch.nn.Module]:
@@ -227,6 +225,8 @@ class Trainer:
     def fit(self) -> Path:
         """Train until ``cfg.steps``; return the run directory."""
         cfg = self.cfg
+        if is_main():
+            write_data_info(self.run_dir, self.dataset.info())
         previous = self._install_signals()
         bar = tqdm(total=cfg.steps, initial=self.step, desc=cfg.name, unit="step", dynamic_ncols=True,
                    disable=not (cfg.progress and is_main()))
