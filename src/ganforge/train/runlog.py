@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from ..distributed import is_main
+from .tensorboard import TensorBoardLogger  # imports tensorboard itself only when it is installed
 
 
 def _clean(value: Any) -> Any:
@@ -27,8 +28,6 @@ class MetricsLog:
 
     def _tensorboard(self) -> Optional[Any]:
         if self._want_tb and self._tb is None and is_main():
-            from .tensorboard import TensorBoardLogger  # optional dependency
-
             self._want_tb = False
             self._tb = TensorBoardLogger.maybe(self.path.parent, True)
         return self._tb
