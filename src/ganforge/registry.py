@@ -22,7 +22,7 @@ from .options import OptionInfo, describe_options, validate_options
 LOCATIONS: Dict[str, str] = {
     "dataset": "ganforge.data", "generator": "ganforge.nets", "discriminator": "ganforge.nets",
     "augmentation": "ganforge.augment", "loss": "ganforge.losses", "metric": "ganforge.metrics",
-    "metric key": "ganforge.metrics", "feature extractor": "ganforge.metrics", "objective": "ganforge.objectives",
+    "best_metric": "ganforge.metrics", "feature extractor": "ganforge.metrics", "objective": "ganforge.objectives",
     "feature net": "ganforge.objectives", "option group": "ganforge.train.health",
 }
 _CATALOG: Dict[str, "Registry"] = {}

@@ -63,6 +63,7 @@ class TabularObjective(GANObjective):
         _check(cfg, data_info, pac)
         self.cfg, self.pac, self.ce_weight = cfg, pac, ce_weight
         self.regularizer, self.reg_weight, self.reg_every = regularizer, reg_weight, reg_every
+        self.freeze_d = 0  # the critic is an MLP: no blocks to freeze
         self.reg_schedule, self.reg_decay_start, self.reg_decay_end = reg_schedule, reg_decay_start, reg_decay_end
         self.transformer = TableTransformer.from_json(data_info["table"])
         self.conditions = ConditionSampler([b.counts for b in self.transformer.discrete_blocks])
