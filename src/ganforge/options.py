@@ -105,18 +105,25 @@ def _hints(fn: Callable[..., Any]) -> Dict[str, Any]:
         return {}
 
 
+_NAMES = r"(?:``)?\w+(?:``)?(?:\s*[,/]\s*(?:``)?\w+(?:``)?)*"
+
+
 def _doc_descriptions(obj: Any) -> Dict[str, str]:
-    """``name -> first sentence`` from an ``Args:`` block or from ``\\`\\`name\\`\\`: text`` spans."""
+    """``name -> first sentence`` from a docstring: ``Args:`` lines (``a, b: text`` too) and
+    prose clauses ``name: text`` or ``\`\`a\`\`/\`\`b\`\`: text`` ending at ``;`` or a full stop."""
     doc = inspect.getdoc(obj) or ""
     found: Dict[str, str] = {}
     block = re.search(r"^(?:Args|Arguments|Parameters|Options):\s*\n((?:[ \t]+.*\n?|\s*\n)+)", doc, re.M)
     if block:
-        for m in re.finditer(r"^[ \t]+(\w+)(?:\s*\([^)]*\))?:\s*(.+(?:\n[ \t]{6,}.+)*)", block.group(1), re.M):
-            found.setdefault(m.group(1), _sentence(m.group(2)))
+        for m in re.finditer(rf"^[ \t]+({_NAMES})(?:\s*\([^)]*\))?:\s*(.+(?:\n[ \t]{{6,}}.+)*)", block.group(1), re.M):
+            for name in re.findall(r"\w+", m.group(1)):
+                found.setdefault(name, _sentence(m.group(2)))
     flat = " ".join(doc.split())
-    for m in re.finditer(r"((?:``\w+``\s*/\s*)*``\w+``):\s*(.+?)(?=(?:\s(?:``\w+``\s*/\s*)*``\w+``:)|$)", flat):
-        for name in re.findall(r"``(\w+)``", m.group(1)):
-            found.setdefault(name, _sentence(m.group(2)))
+    for clause in re.split(r"(?<=[.;])\s+(?=(?:``)?\w)", flat):
+        m = re.search(r"(``\w+``(?:\s*[,/]\s*``\w+``)*):\s+(.+)$", clause) or re.match(rf"^({_NAMES}):\s+(.+)$", clause)
+        if m:
+            for name in re.findall(r"\w+", m.group(1).replace("``", " ")):
+                found.setdefault(name, _sentence(m.group(2)))
     return found
 
 

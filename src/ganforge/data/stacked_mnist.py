@@ -37,6 +37,8 @@ def make_stacked_mnist(n: int, size: int = 32, seed: int = 0) -> Tuple[torch.Ten
 
 @DATASETS.register("stacked-mnist")
 def stacked_mnist(image_size: int = 32, arg: str = "", size: int = 50_000, **_) -> Dataset:
-    """Stacked MNIST: three random embedded digits as RGB channels, 1,000 modes (labels 0..999)."""
+    """Stacked MNIST: three random embedded digits as RGB channels, 1,000 modes (labels 0..999).
+
+    ``size``: number of stacked images built."""
     x, y = make_stacked_mnist(size, image_size, seed=0)
     return Dataset("stacked-mnist", ((x + 1) * 127.5).round().clamp(0, 255).to(torch.uint8), y, num_classes=1000)

@@ -109,6 +109,13 @@ def save_frame(df: pd.DataFrame, path: Path) -> None:
     write_table(df, path)
 
 
+# Options every table loader takes (read by ``ganforge options`` and the config checks).
+TABLE_OPTIONS = ("``discrete``: columns to treat as categories. ``continuous``: columns to treat as numbers. "
+                 "``drop``: columns to leave out. ``max_modes``: most Gaussian modes per numeric column. "
+                 "``fit_rows``: rows used to fit the mode normalizers. ``max_int_levels``: integer columns with "
+                 "at most this many values are categories.")
+
+
 @DATASETS.register("penguins")
 def penguins(arg: str = "", image_size: int = 32, discrete=None, continuous=None, drop=None, max_modes: int = 10,
              fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS) -> TableDataset:
@@ -117,13 +124,16 @@ def penguins(arg: str = "", image_size: int = 32, discrete=None, continuous=None
                          fit_rows, seed, max_int_levels)
 
 
+penguins.__doc__ += "\n\n" + TABLE_OPTIONS
+
+
 def _file_table(kind: str):
     def load(arg: str = "", image_size: int = 32, discrete=None, continuous=None, drop=None, max_modes: int = 10,
              fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS) -> TableDataset:
         return table_dataset(f"{kind}:{arg}", read_frame(f"{kind}:{arg}", drop), discrete, continuous, None,
                              max_modes, fit_rows, seed, max_int_levels)
 
-    load.__doc__ = f"A table read from a {kind} file: data={kind}:PATH."
+    load.__doc__ = f"A table read from a {kind} file: data={kind}:PATH.\n\n{TABLE_OPTIONS}"
     return load
 
 

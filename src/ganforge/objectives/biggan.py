@@ -16,7 +16,9 @@ Tensor = torch.Tensor
 @OBJECTIVES.register("biggan")
 class BigGANObjective(GANObjective):
     """Standard GAN step plus BigGAN's orthogonal regularization on G's weights,
-    ``ortho_weight * sum ||W W^T * (1 - I)||^2`` (Brock et al. 2019, beta = 1e-4)."""
+    ``ortho_weight * sum ||W W^T * (1 - I)||^2`` (Brock et al. 2019, beta = 1e-4).
+
+    ``ortho_weight``: weight of the orthogonal regularization (1e-4 in BigGAN)."""
 
     def __init__(self, cfg, data_info: Dict[str, object], ortho_weight: float = 1e-4, **options):
         super().__init__(cfg, data_info, **options)

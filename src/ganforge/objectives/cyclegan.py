@@ -54,7 +54,10 @@ class CycleGenerators(nn.Module):
 
 @OBJECTIVES.register("cyclegan")
 class CycleGANObjective(TranslationObjective):
-    """real = A batch, labels = B batch (drawn independently) from unpaired data."""
+    """real = A batch, labels = B batch (drawn independently) from unpaired data.
+
+    ``lambda_cycle``: weight of the cycle losses (10). ``lambda_identity``: weight of the identity losses,
+    relative to lambda_cycle (0.5). ``pool_size``: fakes kept per domain in D's history pool (50)."""
 
     show_targets = False  # no ground truth for unpaired data
 

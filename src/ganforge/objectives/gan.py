@@ -46,14 +46,14 @@ class GANObjective(Objective):
     Options: ``conditional``: condition G and D on the data's class labels. ``packing``: PacGAN,
     D judges this many samples at once. ``instance_noise``: std of Gaussian noise on D inputs,
     annealed to 0. ``freeze_d``: FreezeD, keep D's input layer and first K blocks fixed.
-    ``regularizer``: gradient penalty on D (none, gp, r1, r2, r1r2). ``reg_weight``: its weight.
+    ``regularizer``: gradient penalty on D (none, gp, r1, r2, r1r2). ``reg_weight``: weight of that penalty.
     ``reg_every``: lazy regularization interval in D steps. ``reg_schedule``: linear makes
     reg_weight fall to 0 between reg_decay_start and reg_decay_end. ``reg_decay_start``/
     ``reg_decay_end``: fractions of the steps where a linear schedule starts and reaches 0.
     ``lecam_weight``: LeCam regularization weight (0: off). ``lecam_decay``: decay of its
     moving averages of D's outputs. ``bcr_real``/``bcr_fake``: balanced consistency
     regularization weights on real / fake images. ``contrastive_weight``: ContraGAN 2C loss
-    weight. ``contrastive_temperature``: its softmax temperature.
+    weight. ``contrastive_temperature``: temperature of the 2C loss.
     """
 
     components = ("generator", "discriminator", "augment")  # config keys this objective uses

@@ -25,7 +25,9 @@ Tensor = torch.Tensor
 
 @OBJECTIVES.register("pix2pix")
 class Pix2PixObjective(TranslationObjective):
-    """real = A (N, C_a, H, W), labels = B (N, C_b, H, W) from paired data."""
+    """real = A (N, C_a, H, W), labels = B (N, C_b, H, W) from paired data.
+
+    ``lambda_l1``: weight of the L1 distance to the target (100)."""
 
     def __init__(self, cfg, data_info: Dict[str, object], lambda_l1: float = 100.0):
         super().__init__()

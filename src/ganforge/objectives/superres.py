@@ -27,7 +27,11 @@ Tensor = torch.Tensor
 
 @OBJECTIVES.register("superres")
 class SuperResObjective(TranslationObjective):
-    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w)."""
+    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w).
+
+    ``pretrain_steps``: G steps on the pixel loss alone before the GAN phase. ``lambda_pixel``: weight of the
+    pixel L1 loss. ``lambda_feature``: weight of the feature-space L1 loss. ``lambda_adv``: weight of the
+    adversarial loss. ``feature_net``: frozen net of the feature loss (random or mnist)."""
 
     def __init__(self, cfg, data_info: Dict[str, object], pretrain_steps: int = 1000, lambda_pixel: float = 0.01,
                  lambda_feature: float = 1.0, lambda_adv: float = 0.005, feature_net: str = "random"):
