@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import pkgutil
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 from .errors import ConfigError, GanforgeError
@@ -99,6 +100,13 @@ class Registry:
 
 def _summary(options: Dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in options.items()) or "its defaults"
+
+
+def import_submodules(package: str, path: Iterable[str]) -> None:
+    """Import every module of a component package, so that a new family file registers its
+    entries without an edit anywhere else (call from the package's ``__init__``)."""
+    for module in pkgutil.iter_modules(list(path)):
+        importlib.import_module(f"{package}.{module.name}")
 
 
 def lookup(kind: str) -> Registry:

@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (registers the loaders)
 )
 from .dataset import BatchStream, Dataset
 from .registry import DATASETS
+from ..registry import import_submodules
 
 
 def load_dataset(spec: str, image_size: int = 32, **kwargs) -> Dataset:
@@ -30,3 +31,5 @@ def list_datasets():
 
 
 __all__ = ["DATASETS", "Dataset", "BatchStream", "load_dataset", "list_datasets"]
+
+import_submodules(__name__, __path__)  # a new family file registers itself: no list to edit
