@@ -39,11 +39,15 @@ class Objective(nn.Module, metaclass=ABCMeta):
     components: Tuple[str, ...] = ("generator", "discriminator")
 
     @abstractmethod
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        """Loss minimised by the discriminator(s) on one real batch, and named parts to log."""
+    def d_step(self, real: Tensor, paired: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        """Loss minimised by the discriminator(s) on one real batch, and named parts to log.
+
+        ``paired`` is what the dataset pairs with each row of ``real``; subclasses name it for
+        what it is: ``labels`` (class ids, N) for labelled data, ``target`` images for paired
+        data, the other domain's batch for unpaired data, category ``codes`` for tables, or None."""
 
     @abstractmethod
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def g_step(self, real: Tensor, paired: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         """Loss minimised by the generator(s), and named parts to log."""
 
     @abstractmethod

@@ -54,15 +54,15 @@ class Pix2PixObjective(TranslationObjective):
         """D's logits for the pair (A, B): (N,) or per patch (N, P)."""
         return self.discriminator(torch.cat([a, b], dim=1)).logits
 
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def d_step(self, real: Tensor, target: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         with torch.no_grad():
             fake = self.generator(real)
-        real_logits, fake_logits = self.judge(real, labels), self.judge(real, fake)
+        real_logits, fake_logits = self.judge(real, target), self.judge(real, fake)
         loss = 0.5 * self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         return loss, {"loss_d_adv": loss.detach(), **d_stats(real_logits, fake_logits)}
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def g_step(self, real: Tensor, target: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake = self.generator(real)
-        adv = g_adversarial(self.loss, lambda b: self.judge(real, b), fake, labels)
-        rec = l1(fake, labels)
+        adv = g_adversarial(self.loss, lambda b: self.judge(real, b), fake, target)
+        rec = l1(fake, target)
         return adv + self.lambda_l1 * rec, {"loss_g_adv": adv.detach(), "loss_g_l1": rec.detach()}

@@ -62,18 +62,18 @@ class SuperResObjective(TranslationObjective):
     def pretraining(self, ctx: StepContext) -> bool:
         return ctx.step < self.pretrain_steps
 
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def d_step(self, real: Tensor, hr: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         if self.pretraining(ctx):
             return zero_loss(self.discriminator), {}
         with torch.no_grad():
             fake = self.generator(real)
-        real_logits, fake_logits = self.discriminator(labels).logits, self.discriminator(fake).logits
+        real_logits, fake_logits = self.discriminator(hr).logits, self.discriminator(fake).logits
         loss = self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         return loss, {"loss_d_adv": loss.detach(), **d_stats(real_logits, fake_logits)}
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def g_step(self, real: Tensor, hr: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake = self.generator(real)
-        pixel = l1(fake, labels)
+        pixel = l1(fake, hr)
         if self.pretraining(ctx):
             return pixel, {"loss_pixel": pixel.detach()}
         w = self.weights
@@ -81,10 +81,10 @@ class SuperResObjective(TranslationObjective):
         if self._features:
             net = self._features[0].to(fake.device)
             with torch.no_grad():
-                target = net(labels)
+                target = net(hr)
             feature = l1(net(fake), target)
             loss, logs["loss_feature"] = loss + w["feature"] * feature, feature.detach()
         if w["adv"] > 0:
-            adv = g_adversarial(self.loss, lambda x: self.discriminator(x).logits, fake, labels)
+            adv = g_adversarial(self.loss, lambda x: self.discriminator(x).logits, fake, hr)
             loss, logs["loss_g_adv"] = loss + w["adv"] * adv, adv.detach()
         return loss, logs

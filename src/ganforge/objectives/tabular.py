@@ -103,8 +103,8 @@ class TabularObjective(GANObjective):
         return total / raw.shape[0]
 
     # -- steps ----------------------------------------------------------------------------
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, _, _ = self.condition(labels)
+    def d_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        cond, _, _ = self.condition(codes)
         # Fakes get the same conditions in another order, so packs do not pair up row by row.
         cond_fake = None if cond is None else cond[torch.randperm(len(cond), device=cond.device)]
         with torch.no_grad():
@@ -116,8 +116,8 @@ class TabularObjective(GANObjective):
         logs = {"loss_d_adv": adv.detach(), **d_stats(real_logits, fake_logits)}
         return adv + self.penalty(real_in, fake_in, None, ctx, logs), logs
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, column, value = self.condition(labels)
+    def g_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        cond, column, value = self.condition(codes)
         raw = self.generator.raw(self.latent(real.shape[0], real.device), cond)
         fake = self.generator.activate(raw)
         real_logits = None

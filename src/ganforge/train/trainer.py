@@ -173,19 +173,19 @@ class Trainer:
         ctx = StepContext(self.step, self.d_steps, self.step / max(cfg.steps, 1))
         d_params, g_params = list(obj.d_parameters()), list(obj.g_parameters())
         for i in range(cfg.n_critic):
-            real, labels = self._batch()
+            real, paired = self._batch()  # paired: class ids, target images or table codes
             ctx.d_step = self.d_steps
             with self._autocast():
-                loss_d, logs_d = obj.d_step(real, labels, ctx)
+                loss_d, logs_d = obj.d_step(real, paired, ctx)
             last = want_logs and i == cfg.n_critic - 1
             grad_d = self._update(loss_d, self.opt_d, self.scaler_d, d_params, last)
             self.d_steps += 1
             obj.after_d_step(ctx)
-        real, labels = self._batch()
+        real, paired = self._batch()
         for p in d_params:
             p.requires_grad_(False)  # G's backward need not fill D's gradients
         with self._autocast():
-            loss_g, logs_g = obj.g_step(real, labels, ctx)
+            loss_g, logs_g = obj.g_step(real, paired, ctx)
         grad_g = self._update(loss_g, self.opt_g, self.scaler_g, g_params, want_logs)
         for p in d_params:
             p.requires_grad_(True)
