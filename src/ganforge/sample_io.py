@@ -8,8 +8,10 @@ from typing import Optional
 import numpy as np
 import torch
 
+from .console import track
 from .errors import ConfigError
-from .report.images import make_grid, save_png, to_uint8
+from .images import make_grid, save_png, to_uint8
+from .tabular.io import write_table
 
 
 def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Optional[int] = None) -> str:
@@ -17,7 +19,6 @@ def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Op
     rows) and describe what was written."""
     out = Path(out)
     if not isinstance(samples, torch.Tensor):  # table rows (a pandas DataFrame)
-        from .tabular.io import write_table
 
         return write_table(samples, out)
     if out.suffix == ".npy":
@@ -34,8 +35,6 @@ def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Op
         return f"{out} (grid of {len(samples)})"
     if out.suffix:
         raise ConfigError(f"--out '{out}' looks like a file; give a directory, a .npy file, or add --grid for one PNG")
-    from .console import track
-
     out.mkdir(parents=True, exist_ok=True)
     arr = to_uint8(samples)
     for i, img in track(list(enumerate(arr)), "writing PNG files", "file", enabled=None if len(arr) > 100 else False):

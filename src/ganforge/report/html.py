@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 import warnings
+from importlib.metadata import version as package_version
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Union
@@ -20,6 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 from markupsafe import Markup
 
 from ..console import bar
+from ..train.checkpoint import latest_checkpoint
 from ..train.rundir import CONFIG, DATA_INFO, METRICS, load_run_config
 from ..train.runlog import read_metrics
 from . import sections as S
@@ -107,8 +109,6 @@ def build_report(run_dir: Union[str, Path], generator: Any = None, out: Union[st
     ``memorization``: samples checked against the training data; ``examples``: input / output /
     target rows of image-to-image runs; ``progress``: a bar over the sections (None: on a terminal).
     """
-    from .. import __version__
-
     run = Path(run_dir)
     cfg = load_run_config(run)  # ConfigError (exit 2) when RUN is not a ganforge run
     data = ReportData(run, cfg, read_metrics(run / METRICS), _read_json(run / DATA_INFO) or {},
@@ -131,8 +131,8 @@ def build_report(run_dir: Union[str, Path], generator: Any = None, out: Union[st
     sections = [s for s in first if s is not None] + sections
     page = render("report.html.j2", css=Markup(stylesheet()), sections=sections, run_name=run.name,
                   recipe=cfg.name, description=" ".join(str(cfg.description or "").split()),
-                  chips=S.chips(data), version=__version__, written=time.strftime("%Y-%m-%d %H:%M"),
-                  run_dir=str(run))
+                  chips=S.chips(data), version=package_version("ganforge"),
+                  written=time.strftime("%Y-%m-%d %H:%M"), run_dir=str(run))
     target = Path(out) if out is not None else run / REPORT
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
@@ -144,8 +144,6 @@ def build_report(run_dir: Union[str, Path], generator: Any = None, out: Union[st
 def report_for_run(run_dir: Union[str, Path], load: Callable[[Path], Any], **options: Any) -> Path:
     """Build the report of a run, loading its generator with ``load(run_dir)`` when it has a
     checkpoint; a generator that cannot be loaded becomes a note on the page."""
-    from ..train.checkpoint import latest_checkpoint
-
     run = Path(run_dir)
     gen, note = None, "no checkpoint yet"
     if (run / CONFIG).exists() and latest_checkpoint(run) is not None:

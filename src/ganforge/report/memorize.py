@@ -10,6 +10,9 @@ from typing import List, Optional
 
 import torch
 
+from ..metrics import create_extractor
+from ..metrics.run_evaluator import MNIST_DOMAIN
+
 # Enough training items to find near-copies on the embedded sets in seconds on a CPU.
 MAX_REFERENCE = 4_000
 
@@ -36,8 +39,6 @@ class Neighbours:
 
 def extractor_for(dataset) -> str:
     """The shipped MNIST classifier for MNIST-domain images, raw values otherwise."""
-    from ..evaluation import MNIST_DOMAIN
-
     return "mnist" if dataset.kind == "image" and dataset.name in MNIST_DOMAIN else "raw"
 
 
@@ -50,8 +51,6 @@ class NeighbourIndex:
     """Features of up to ``MAX_REFERENCE`` training items (a seeded subset of larger sets)."""
 
     def __init__(self, dataset, seed: int = 0, max_reference: int = MAX_REFERENCE):
-        from ..metrics import create_extractor
-
         self.name = extractor_for(dataset)
         self.extractor = create_extractor(self.name)
         n = len(dataset)

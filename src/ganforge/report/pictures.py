@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from .embed import array_uri, file_uri
-from .images import make_grid
+from ..images import make_grid
 
 
 @dataclass

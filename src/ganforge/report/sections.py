@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from .numbers import count, duration, sig
+from ..metrics.run_evaluator import MNIST_DOMAIN
+from ..train.health import HealthConfig
+from .figures import PALETTE
+from .memorize import nearest_training_items
+from .numbers import count, duration, pm, sig
 from .pictures import from_file, single
 from .render import render
 from .summary import eval_file, headline_metrics, progress as run_progress, reproduce_commands, run_time
@@ -116,8 +120,6 @@ def _tag(ratio: Optional[float]) -> Tuple[str, str]:
 
 
 def memorization(data) -> str:
-    from .memorize import nearest_training_items
-
     sample = data.gen.sample(data.memorization, seed=1)
     nb = nearest_training_items(sample, data.kind_input.dataset)
     ratios = nb.ratios()
@@ -139,8 +141,6 @@ def memorization(data) -> str:
 
 def training(data) -> str:
     train, _, rollbacks = split_rows(data.rows)
-    from ..train.health import HealthConfig
-
     threshold = HealthConfig(**data.cfg.health).diversity_threshold if data.cfg.monitor else None
     return render("sections/training.html.j2", panels=training_panels(data.rows, threshold), log_every=data.cfg.log_every,
                   flagged=any(r.get("flags") for r in train), rollbacks=bool(rollbacks))
@@ -164,8 +164,6 @@ def metrics(data) -> str:
 
 def _extractor(data) -> str:
     """The feature extractor evaluations used (``auto`` resolved as the evaluator resolves it)."""
-    from ..evaluation import MNIST_DOMAIN
-
     if data.cfg.extractor != "auto":
         return data.cfg.extractor
     if data.info.get("kind") == "vector":
@@ -174,8 +172,6 @@ def _extractor(data) -> str:
 
 
 def _cell(row: Dict[str, Any], key: str, spread) -> str:
-    from .numbers import pm
-
     return pm(row.get(key), row.get(key + "_std")) if key + "_std" in spread else sig(row.get(key, ""))
 
 
@@ -199,8 +195,6 @@ def health(data) -> str:
 
 
 def details(data) -> str:
-    from .figures import PALETTE
-
     config = (data.run / "config.yaml").read_text() if (data.run / "config.yaml").exists() else "(no config.yaml)"
     data_rows = [(k, _short(v)) for k, v in data.info.items()]
     t = run_time(data.run, data.rows, data.cfg.batch_size)

@@ -10,6 +10,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from ..config import resolve_config
+from ..errors import ConfigError
+from ..metrics import METRIC_DIRECTION
 from .numbers import pm, sig
 from .timeline import metric_keys, series, split_rows
 
@@ -32,8 +35,6 @@ class Headline:
 
 
 def headline_metrics(rows: Sequence[Dict[str, Any]], best: Optional[Dict[str, Any]]) -> List[Headline]:
-    from ..metrics import METRIC_DIRECTION
-
     _, evals, _ = split_rows(rows)
     out = []
     for key in metric_keys(evals):
@@ -142,9 +143,6 @@ def _overrides(recipe: Dict[str, Any], run: Dict[str, Any]) -> List[str]:
 def reproduce_commands(run: Path, cfg) -> Tuple[Optional[str], str]:
     """(``ganforge train RECIPE key=value ...``, or None when that does not rebuild this exact
     config, and ``ganforge train RUN/config.yaml``, which always does). Both start a new run."""
-    from ..config import resolve_config
-    from ..errors import ConfigError
-
     exact = "ganforge train " + shlex.quote(str(run / "config.yaml"))
     mine = cfg.model_dump(mode="json")
     try:

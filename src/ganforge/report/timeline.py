@@ -8,7 +8,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from markupsafe import Markup
 
+from ..metrics import METRIC_DIRECTION
 from .figures import PALETTE, figure, legend, line_style, themed, to_svg
+from .numbers import sig
 
 PANEL_W, PANEL_H = 344, 236
 # Evaluation keys that are not metric values.
@@ -75,8 +77,6 @@ def _log_axis(ax) -> None:
     """Log scale with plain numbers (2, 5, 10) instead of 2 x 10^0."""
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    from .numbers import sig
-
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: sig(v, 2)))
     ax.yaxis.set_minor_formatter(NullFormatter())
@@ -131,8 +131,6 @@ def metric_keys(evals: Sequence[Dict[str, Any]]) -> List[str]:
 def metric_panels(rows: Sequence[Dict[str, Any]], best: Optional[Dict[str, Any]]) -> List[Markup]:
     """One SVG per evaluation metric against step, ± its std as error bars where logged, the
     best step of the best metric marked."""
-    from ..metrics import METRIC_DIRECTION
-
     _, evals, rollbacks = split_rows(rows)
     panels = []
     for i, key in enumerate(metric_keys(evals)):

@@ -19,6 +19,8 @@ import torch
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ..errors import ConfigError
+from ..report.embed import png_uri
 from .errors import BadRequest
 from .explore import Explorer, describe
 from .page import page
@@ -47,13 +49,9 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
     to ``max_upload_bytes`` whose output has at most ``max_output_pixels``, applied in tiles of
     ``tile`` input pixels."""
     if gen.kind == "vector" and gen.info.get("shape", [0])[0] != 2:
-        from ..errors import ConfigError
-
         raise ConfigError("ganforge serve shows images and 2-D points; this run generates "
                           f"{gen.info.get('shape')} vectors (use ganforge sample instead)")
     if gen.kind not in ("image", "vector"):
-        from ..errors import ConfigError
-
         raise ConfigError(f"ganforge serve shows images and 2-D points; this run generates {gen.kind} samples "
                           "(use ganforge sample, or ganforge report for its page)")
     models = image_models(gen, tile, overlap)
@@ -166,8 +164,6 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
             nb = ex.neighbours(x, k)
         except LookupError as err:
             return jsonify(error=str(err)), 409
-        from ..report.embed import png_uri
-
         ratio = nb.ratios()[0]
         return jsonify(extractor=nb.extractor, reference_size=nb.reference_size, typical=nb.typical,
                        distances=nb.distances[0].tolist(), ratio=ratio,

@@ -9,8 +9,12 @@ from typing import Any, Dict, Optional
 
 import torch
 
+from ..data import load_dataset
 from ..latent import is_style
-from ..train.sampling import generate
+from ..nets.generate import generate
+from ..pretrained import PREFIX
+from ..report.memorize import NeighbourIndex
+from ..train.checkpoint import latest_checkpoint
 from .latent import seeded_z, slerp
 from .truncation import Truncation, truncation_for
 
@@ -23,16 +27,8 @@ def _step_of(gen) -> Optional[int]:
     return int(m[1] or 0) if m else None
 
 
-def _latest(run_dir):
-    from ..train.checkpoint import latest_checkpoint
-
-    return latest_checkpoint(run_dir)
-
-
 def describe(gen) -> Dict[str, Any]:
     """The run's name, step and checkpoint for the page title."""
-    from ..pretrained import PREFIX
-
     path = getattr(gen, "checkpoint", None)
     if path is None:  # shipped weights: pretrained:NAME
         name = PREFIX + gen.info.get("name", "")
@@ -48,7 +44,7 @@ def describe(gen) -> Dict[str, Any]:
             step, label = int(best["step"]), f"best checkpoint by {best['metric']}"
         except (OSError, ValueError, KeyError):
             pass
-    elif step is not None and path != _latest(gen.run_dir):
+    elif step is not None and path != latest_checkpoint(gen.run_dir):
         label = "checkpoint " + path.name
     ema = ", EMA weights" if gen.cfg.ema > 0 else ""
     return {"name": gen.run_dir.name, "step": step, "checkpoint": label + ema, "recipe": gen.cfg.name}
@@ -115,13 +111,9 @@ class Explorer:
     def neighbours(self, sample: Tensor, k: int = 4):
         """Nearest training items of ``sample`` (1 x ...); the training features are computed on
         the first call. Raises LookupError when the training data cannot be loaded."""
-        from ..report.memorize import NeighbourIndex
-
         with self.lock:
             if self._index is None and self._index_error is None:
                 try:
-                    from ..data import load_dataset
-
                     cfg = self.gen.cfg
                     self._index = NeighbourIndex(load_dataset(cfg.data, cfg.image_size, **cfg.data_options))
                 except Exception as err:  # noqa: BLE001 - a moved folder or missing table: say so, keep serving

@@ -7,7 +7,8 @@ from typing import Optional
 import torch
 from flask import request
 
-from ..report.images import make_grid, png_bytes
+from ..images import make_grid, png_bytes
+from ..report.embed import pyplot
 from .errors import BadRequest
 
 
@@ -49,8 +50,6 @@ def png(images: torch.Tensor, nrow: Optional[int] = None, scale: int = 1, pad: i
 def scatter_png(points: torch.Tensor, info: dict) -> bytes:
     """2-D samples as a PNG scatter plot over the true modes (when the data is a known mixture)."""
     import io
-
-    from ..report.embed import pyplot
 
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(4.8, 4.8), dpi=100)

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
+from ...data import load_dataset
+
 
 @dataclass
 class KindInput:
@@ -22,8 +24,6 @@ class KindInput:
     @property
     def dataset(self):
         if self._dataset is None:
-            from ...data import load_dataset
-
             cfg = self.cfg
             self._dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
         return self._dataset

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+from ...data.tables import read_frame
+from ...errors import GanforgeError
+from ..numbers import sig
 from ..tables import column_panels
 from .base import KindInput, register_kind
 
@@ -13,9 +16,6 @@ SUMMARY_COLUMNS = 2
 
 def _real_frame(cfg):
     """The training table as read for training (None when it cannot be read any more)."""
-    from ...data.tables import read_frame
-    from ...errors import GanforgeError
-
     try:
         return read_frame(cfg.data, cfg.data_options.get("drop"))
     except (GanforgeError, OSError):
@@ -35,6 +35,4 @@ def table(inp: KindInput) -> Dict[str, Any]:
 
 
 def _cell(value) -> str:
-    from ..numbers import sig
-
     return sig(value, 4) if isinstance(value, float) else str(value)

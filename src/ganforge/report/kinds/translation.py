@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional
 
 import torch
 
+from ...translate.quality import mean_db
 from ..numbers import sig
 from ..pictures import single, strip
 from ..translation import example_data, translation_examples
@@ -27,8 +28,6 @@ def _caption(panel) -> List[str]:
 
 def _means(rows) -> List[Dict[str, Optional[str]]]:
     """Mean scores of each scored column (output, bicubic, cycle) over the examples."""
-    from ...translate.quality import mean_db
-
     columns: Dict[str, list] = {}
     for panel in (p for row in rows for p in row if p.psnr is not None or p.cycle_error is not None):
         columns.setdefault(panel.label, []).append(panel)
