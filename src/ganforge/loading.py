@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Union
 
 from .config import build_config
-from .errors import ConfigError
+from .errors import ConfigError, RunError
 from .generator import Generator
 from .objectives import build_objective
 from .pretrained import is_pretrained, read_pretrained, weights_dir, write_pretrained
@@ -16,13 +16,17 @@ from .train.rundir import load_run_config, read_data_info, require_checkpoint
 
 
 def resolve_checkpoint(run_dir: Path, checkpoint: Union[str, Path, None]) -> Path:
-    """``None``/``"latest"`` -> newest step checkpoint; ``"best"`` -> the best-metric one; else a path."""
+    """``None``/``"latest"`` -> newest intact step checkpoint; ``"best"`` -> the best-metric one;
+    else a path. A damaged checkpoint asked for by name is a RunError naming the file."""
     if checkpoint in (None, "latest"):
-        return require_checkpoint(run_dir)
+        return require_checkpoint(run_dir, "loading")
     path = run_dir / "checkpoints" / "best" if checkpoint == "best" else Path(checkpoint)
     if not path.is_dir():
         raise ConfigError(f"checkpoint '{checkpoint}' not found in {run_dir}; use latest, best (when the run "
                           "evaluated metrics) or a checkpoints/step-* directory")
+    problem = ckpt.checkpoint_problem(path)
+    if problem is not None:
+        raise RunError(f"{problem}; use --checkpoint latest for the newest intact one")
     return path
 
 
