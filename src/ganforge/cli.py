@@ -20,6 +20,14 @@ class _Group(click.Group):
         except GanforgeError as err:
             click.echo(f"ganforge: error: {err}", err=True)
             sys.exit(2)
+        except OSError as err:  # a full disk or an unwritable --out: one line; anything else keeps its traceback
+            from .files import storage_problem
+
+            problem = storage_problem(err, writing=False)
+            if problem is None:
+                raise
+            click.echo(f"ganforge: error: {problem}" + (f" ({err.filename})" if err.filename else ""), err=True)
+            sys.exit(2)
 
     def main(self, *args, **kwargs):
         """Usage errors as one line (``ganforge: error: ...; see ganforge CMD --help``), exit 2."""
