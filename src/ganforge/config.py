@@ -34,7 +34,7 @@ class Component(Strict):
         return dict(self.model_extra or {})
 
 
-NET_RESERVED = ("z_dim", "shape", "num_classes")
+NET_RESERVED = ("z_dim", "shape", "num_classes", "t_dim")
 
 
 def _check_component(registry, comp: "Component", reserved) -> "Component":
@@ -61,10 +61,12 @@ class TrainConfig(Strict):
     regularizer: Literal[REGULARIZERS] = "none"  # type: ignore[valid-type]
     reg_weight: float = Field(10.0, ge=0)
     reg_every: int = Field(1, ge=1, description="lazy regularization interval (D steps)")
-    reg_schedule: Literal["constant", "linear"] = Field(
-        "constant", description="linear: reg_weight falls to 0 between reg_decay_start and reg_decay_end")
-    reg_decay_start: float = Field(0.0, ge=0, le=1, description="fraction of steps where a linear reg schedule starts")
-    reg_decay_end: float = Field(1.0, ge=0, le=1, description="fraction of steps where a linear reg schedule reaches 0")
+    reg_schedule: Literal["constant", "linear", "cosine"] = Field(
+        "constant", description="linear/cosine: reg_weight falls to reg_final x itself between reg_decay_start and "
+                                "reg_decay_end (cosine: R3GAN's gamma schedule)")
+    reg_decay_start: float = Field(0.0, ge=0, le=1, description="fraction of steps where the reg schedule starts")
+    reg_decay_end: float = Field(1.0, ge=0, le=1, description="fraction of steps where the reg schedule ends")
+    reg_final: float = Field(0.0, ge=0, le=1, description="reg weight at the end of the schedule, as a fraction")
     augment: Component = Component(name="none")
     packing: int = Field(1, ge=1, description="PacGAN: D judges this many samples at once")
     label_smoothing: float = Field(0.0, ge=0, lt=0.5, description="one-sided: real target 1-s")
@@ -79,8 +81,12 @@ class TrainConfig(Strict):
     lr_g: float = Field(2e-4, gt=0)
     lr_d: float = Field(2e-4, gt=0)
     betas: Tuple[float, float] = (0.5, 0.999)
-    lr_schedule: Literal["constant", "linear"] = "constant"
-    lr_decay_start: float = Field(0.5, ge=0, le=1, description="fraction of steps after which linear decay starts")
+    lr_schedule: Literal["constant", "linear", "cosine"] = Field(
+        "constant", description="linear/cosine: decay to lr_final x lr between lr_decay_start and lr_decay_end "
+                                "(cosine: R3GAN's learning-rate schedule)")
+    lr_decay_start: float = Field(0.5, ge=0, le=1, description="fraction of steps after which the lr decay starts")
+    lr_decay_end: float = Field(1.0, ge=0, le=1, description="fraction of steps where the lr decay ends")
+    lr_final: float = Field(0.0, ge=0, le=1, description="learning rate at the end of the decay, as a fraction")
     n_critic: int = Field(1, ge=1)
     ema: float = Field(0.999, ge=0, lt=1, description="EMA decay of G weights; 0 disables")
     ema_start: int = Field(0, ge=0)
@@ -200,8 +206,10 @@ class TrainConfig(Strict):
         if self.packing > 1 and self.conditional:
             raise ValueError("packing>1 mixes several samples per D input, so it cannot be conditional; "
                              "use packing=1 or conditional=false")
-        if self.reg_schedule == "linear" and self.reg_decay_end <= self.reg_decay_start:
+        if self.reg_schedule != "constant" and self.reg_decay_end <= self.reg_decay_start:
             raise ValueError(f"reg_decay_end ({self.reg_decay_end}) must be after reg_decay_start ({self.reg_decay_start})")
+        if self.lr_schedule != "constant" and self.lr_decay_end <= self.lr_decay_start:
+            raise ValueError(f"lr_decay_end ({self.lr_decay_end}) must be after lr_decay_start ({self.lr_decay_start})")
         if self.batch_size % self.packing:
             raise ValueError(f"batch size {self.batch_size} is not divisible by packing={self.packing}; "
                              f"choose a batch size that is a multiple of {self.packing}")
@@ -209,6 +217,10 @@ class TrainConfig(Strict):
 
         if self.label_smoothing > 0 and not get_loss(self.loss).smoothable:
             raise ValueError(f"label_smoothing is defined for loss=ns, minimax or lsgan, not loss={self.loss}")
+        if self.augment.name != "none":
+            from .objectives.gan import check_discriminator_input
+
+            check_discriminator_input(self)
         return self
 
 

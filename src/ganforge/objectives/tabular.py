@@ -54,6 +54,8 @@ class TabularObjective(GANObjective):
     """``pac``: rows per critic input (PacGAN); ``ce_weight``: weight of the generator's
     cross-entropy on the conditioned column."""
 
+    separate_reg_phase = False  # the penalty is taken on packed rows inside d_step
+
     def __init__(self, cfg, data_info: Dict[str, object], pac: int = 10, ce_weight: float = 1.0):
         Objective.__init__(self)
         _check(cfg, data_info, pac)
@@ -107,7 +109,7 @@ class TabularObjective(GANObjective):
         fake_logits = self.discriminator(fake_in).logits
         adv = self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         logs = {"loss_d_adv": adv.detach(), **d_stats(real_logits, fake_logits)}
-        return adv + self.penalty(real_in, fake_in, None, ctx, logs), logs
+        return adv + self.step_penalty(real_in, fake_in, None, ctx, logs, critic=self.critic(None), group=1), logs
 
     def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         cond, column, value = self.condition(labels)

@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 from ..config import TrainConfig
 from ..data import BatchStream, load_dataset
 from ..objectives import StepContext, build_objective
+from ..schedules import schedule_factor
 from . import checkpoint as ckpt
 from .devices import pick_device
 from .distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
@@ -27,15 +28,14 @@ from .evaluation import EvalHook
 from .guard import HealthGuard, TrainingDiverged
 from .sampling import FixedBatch, save_samples
 from .transfer import init_from
-from .speed import compile_in_place, make_adam, to_channels_last
+from .speed import compile_in_place, lazy_ratio, make_adam, to_channels_last
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
-    """Learning-rate multiplier: 1, or linear decay to 0 from ``lr_decay_start`` (fraction of steps)."""
-    if cfg.lr_schedule == "constant":
-        return 1.0
-    start = cfg.lr_decay_start * cfg.steps
-    return 1.0 if step < start else max(0.0, 1.0 - (step - start) / max(cfg.steps - start, 1))
+    """Learning-rate multiplier: 1, or a linear / cosine decay to ``lr_final`` between the fractions
+    ``lr_decay_start`` and ``lr_decay_end`` of the steps."""
+    return schedule_factor(cfg.lr_schedule, step / max(cfg.steps, 1), cfg.lr_decay_start, cfg.lr_decay_end,
+                           cfg.lr_final)
 
 
 class TrainingInterrupted(Exception):
@@ -57,8 +57,10 @@ class Trainer:
             init_from(self.objective, cfg.init_from)
         self.objective = self.objective.to(self.device)
         self.generator = self.objective.generator
-        self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device)
-        self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device)
+        lazy = self.objective.lazy_intervals()  # penalties taken as their own step every k steps
+        self.lr_ratio = {net: lazy_ratio(lazy.get(net, 1)) for net in ("g", "d")}
+        self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device, lazy.get("g", 1))
+        self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device, lazy.get("d", 1))
         self.channels_last = cfg.channels_last and self.dataset.kind == "image"
         if self.channels_last:
             to_channels_last(self.objective)
@@ -161,12 +163,22 @@ class Trainer:
         scaler.update()
         return norm
 
+    def _lazy_step(self, reg_step, real, labels, ctx, optimizer, scaler, params) -> Dict[str, torch.Tensor]:
+        """A lazy penalty's own optimizer step when the objective says one is due (StyleGAN2's
+        Dreg/Greg phases); its logs, or none."""
+        with self._autocast():
+            out = reg_step(real, labels, ctx)
+        if out is None:
+            return {}
+        self._update(out[0], optimizer, scaler, params, False)
+        return out[1]
+
     def _set_learning_rates(self) -> None:
         # A pure function of the step, so resuming needs no scheduler state.
         factor = lr_factor(self.cfg, self.step)
-        for opt, base in ((self.opt_g, self.cfg.lr_g), (self.opt_d, self.cfg.lr_d)):
+        for opt, base, net in ((self.opt_g, self.cfg.lr_g, "g"), (self.opt_d, self.cfg.lr_d, "d")):
             for group in opt.param_groups:
-                group["lr"] = base * factor * self.lr_scale
+                group["lr"] = base * self.lr_ratio[net] * factor * self.lr_scale
 
     def train_step(self, want_logs: bool) -> Dict[str, float]:
         """n_critic D updates, one G update, EMA. Returns logged scalars when ``want_logs``."""
@@ -181,6 +193,7 @@ class Trainer:
                 loss_d, logs_d = obj.d_step(real, labels, ctx)
             last = want_logs and i == cfg.n_critic - 1
             grad_d = self._update(loss_d, self.opt_d, self.scaler_d, d_params, last)
+            logs_d.update(self._lazy_step(obj.d_reg_step, real, labels, ctx, self.opt_d, self.scaler_d, d_params))
             self.d_steps += 1
             obj.after_d_step(ctx)
         real, labels = self._batch()
@@ -189,6 +202,7 @@ class Trainer:
         with self._autocast():
             loss_g, logs_g = obj.g_step(real, labels, ctx)
         grad_g = self._update(loss_g, self.opt_g, self.scaler_g, g_params, want_logs)
+        logs_g.update(self._lazy_step(obj.g_reg_step, real, labels, ctx, self.opt_g, self.scaler_g, g_params))
         for p in d_params:
             p.requires_grad_(True)
         broadcast_buffers(self.objective)  # batch-norm statistics follow rank 0, as with DDP
