@@ -113,7 +113,8 @@ def _inception_path(path: Optional[str]) -> Path:
 
 @EXTRACTORS.register("inception")
 class InceptionExtractor(FeatureExtractor):
-    """FID InceptionV3: 2048-d pool3 features and 1008-way softmax, from 299 x 299 inputs.
+    """FID InceptionV3: 2048-d pool3 features and 1008-way softmax (of pool3 @ W without the fc
+    bias, as the Inception Score is defined), from 299 x 299 inputs.
 
     path: the published ``pt_inception-2015-12-05-6726825d.pth`` (default: $GANFORGE_INCEPTION_WEIGHTS).
     random_weights=True skips loading (for tests of shapes only; the numbers are meaningless).
@@ -158,15 +159,16 @@ class InceptionExtractor(FeatureExtractor):
 
     @torch.no_grad()
     def probs(self, x: torch.Tensor) -> torch.Tensor:
-        """x: N x C x H x W in [-1, 1] -> N x 1008 softmax probabilities."""
-        logits = self.net.logits(self.net.pool3(self._prep(x)))
+        """x: N x C x H x W in [-1, 1] -> N x 1008 softmax probabilities of the unbiased logits
+        (pool3 @ W, no fc bias), on which the Inception Score is defined."""
+        logits = self.net.logits_unbiased(self.net.pool3(self._prep(x)))
         return F.softmax(logits.double(), dim=1).float().cpu()
 
     @torch.no_grad()
     def features_and_probs(self, x: torch.Tensor):
-        """Both outputs from one forward pass: (N x 2048, N x 1008)."""
+        """Both outputs from one forward pass: (N x 2048, N x 1008 softmax of the unbiased logits)."""
         pool = self.net.pool3(self._prep(x))
-        return pool.float().cpu(), F.softmax(self.net.logits(pool).double(), dim=1).float().cpu()
+        return pool.float().cpu(), F.softmax(self.net.logits_unbiased(pool).double(), dim=1).float().cpu()
 
 
 def create_extractor(name: str, **kwargs: Any) -> FeatureExtractor:
