@@ -81,6 +81,8 @@ class TrainConfig(Strict):
     lr_g: float = Field(2e-4, gt=0)
     lr_d: float = Field(2e-4, gt=0)
     betas: Tuple[float, float] = (0.5, 0.999)
+    beta2_final: Optional[float] = Field(None, ge=0, lt=1, description="Adam beta2 reached along the lr schedule "
+                                                                      "(R3GAN: 0.9 -> 0.99); None keeps betas fixed")
     lr_schedule: Literal["constant", "linear", "cosine"] = Field(
         "constant", description="linear/cosine: decay to lr_final x lr between lr_decay_start and lr_decay_end "
                                 "(cosine: R3GAN's learning-rate schedule)")

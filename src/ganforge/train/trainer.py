@@ -28,7 +28,7 @@ from .evaluation import EvalHook
 from .guard import HealthGuard, TrainingDiverged
 from .sampling import FixedBatch, save_samples
 from .transfer import init_from
-from .speed import compile_in_place, lazy_ratio, make_adam, to_channels_last
+from .speed import compile_in_place, lazy_betas, lazy_ratio, make_adam, to_channels_last
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
@@ -175,10 +175,18 @@ class Trainer:
 
     def _set_learning_rates(self) -> None:
         # A pure function of the step, so resuming needs no scheduler state.
-        factor = lr_factor(self.cfg, self.step)
-        for opt, base, net in ((self.opt_g, self.cfg.lr_g, "g"), (self.opt_d, self.cfg.lr_d, "d")):
+        cfg = self.cfg
+        factor = lr_factor(cfg, self.step)
+        betas = None
+        if cfg.beta2_final is not None:  # beta2 moves along the lr schedule's shape (R3GAN)
+            keep = schedule_factor(cfg.lr_schedule, self.step / max(cfg.steps, 1), cfg.lr_decay_start,
+                                   cfg.lr_decay_end, 0.0)
+            betas = (cfg.betas[0], cfg.beta2_final + (cfg.betas[1] - cfg.beta2_final) * keep)
+        for opt, base, net in ((self.opt_g, cfg.lr_g, "g"), (self.opt_d, cfg.lr_d, "d")):
             for group in opt.param_groups:
                 group["lr"] = base * self.lr_ratio[net] * factor * self.lr_scale
+                if betas is not None:
+                    group["betas"] = lazy_betas(betas, self.lr_ratio[net])
 
     def train_step(self, want_logs: bool) -> Dict[str, float]:
         """n_critic D updates, one G update, EMA. Returns logged scalars when ``want_logs``."""
