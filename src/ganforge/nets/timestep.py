@@ -52,9 +52,10 @@ class TimestepHead(nn.Module):
         self.out = maybe_sn(EqualLinear(features, self.cmap_dim), spectral_norm)
         self.mapping = TimestepMapping(self.cmap_dim, t_dim)
 
-    def forward(self, h: Tensor, t: Tensor) -> Tensor:
+    def forward(self, h: Tensor, t) -> Tensor:
+        """h: (N, F), t: (N,) steps or None for clean images (t = 0, as rejection sampling needs)."""
         if t is None:
-            raise ValueError("this discriminator is conditioned on the diffusion step: pass t (N,)")
+            t = torch.zeros(h.shape[0], device=h.device)
         return (self.out(h) * self.mapping(t)).sum(dim=1) / math.sqrt(self.cmap_dim)
 
 
