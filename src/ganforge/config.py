@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 from .registry import check_options
+from .schedules import SCHEDULES
 
 REGULARIZERS = ("none", "gp", "r1", "r2", "r1r2")
 
@@ -61,7 +62,7 @@ class TrainConfig(Strict):
     regularizer: Literal[REGULARIZERS] = "none"  # type: ignore[valid-type]
     reg_weight: float = Field(10.0, ge=0)
     reg_every: int = Field(1, ge=1, description="lazy regularization interval (D steps)")
-    reg_schedule: Literal["constant", "linear", "cosine"] = Field(
+    reg_schedule: Literal[SCHEDULES] = Field(  # type: ignore[valid-type]
         "constant", description="linear/cosine: reg_weight falls to reg_final x itself between reg_decay_start and "
                                 "reg_decay_end (cosine: R3GAN's gamma schedule)")
     reg_decay_start: float = Field(0.0, ge=0, le=1, description="fraction of steps where the reg schedule starts")
@@ -83,7 +84,7 @@ class TrainConfig(Strict):
     betas: Tuple[float, float] = (0.5, 0.999)
     beta2_final: Optional[float] = Field(None, ge=0, lt=1, description="Adam beta2 reached along the lr schedule "
                                                                       "(R3GAN: 0.9 -> 0.99); None keeps betas fixed")
-    lr_schedule: Literal["constant", "linear", "cosine"] = Field(
+    lr_schedule: Literal[SCHEDULES] = Field(  # type: ignore[valid-type]
         "constant", description="linear/cosine: decay to lr_final x lr between lr_decay_start and lr_decay_end "
                                 "(cosine: R3GAN's learning-rate schedule)")
     lr_decay_start: float = Field(0.5, ge=0, le=1, description="fraction of steps after which the lr decay starts")
