@@ -76,7 +76,7 @@ def test_bad_combinations_are_refused():
 
 def test_all_terms_train_end_to_end_and_resume_state(tmp_path, tiny_mnist):
     run = ganforge.train("dcgan-mnist", out=tmp_path / "run", overrides=tiny_mnist + [
-        "metrics=[]", "conditional=true", "objective.lecam_weight=0.3", "objective.bcr_real=1",
+        "metrics=[]", "conditional=true", "objective.lecam_weight=0.3", "objective.lecam_start=0", "objective.bcr_real=1",
         "objective.bcr_fake=1", "objective.contrastive_weight=0.5"])
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     last = [r for r in rows if "loss_d" in r][-1]

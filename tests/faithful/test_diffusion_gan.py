@@ -85,3 +85,26 @@ def test_sign_adaptation_is_refused_with_losses_whose_sign_means_nothing(augment
     with pytest.raises(ConfigError, match="use loss=hinge, minimax or ns"):
         resolve_config("dcgan-mnist", [f"augment.name={augment}", f"loss={loss}", *extra])
     resolve_config("dcgan-mnist", [f"augment.name={augment}", f"loss={loss}", "augment.target=null", *extra])
+
+
+def test_diffusion_and_ada_runs_resume_exactly(tmp_path, tiny_mnist):
+    # T, the step pool, ADA's p and their feedback counters are checkpointed with the RNG, so a
+    # resumed run equals an uninterrupted one.
+    from safetensors.torch import load_file
+
+    import ganforge
+    from ganforge.train.checkpoint import latest_checkpoint
+
+    for augment in (["augment.name=diffusion", "augment.speed_images=50", "augment.interval=1"],
+                    ["augment.name=ada", "augment.speed_images=50", "augment.interval=1", "augment.p=0.2"]):
+        name = augment[0].split("=")[1]
+        common = [o for o in tiny_mnist if not o.startswith("steps")] + augment + ["metrics=[]", "monitor=false",
+                                                                                    "regularizer=r1", "reg_every=2", "log_every=1", "tensorboard=false"]
+        full = ganforge.train("dcgan-mnist", out=tmp_path / f"{name}-full", overrides=common + ["steps=4"])
+        part = ganforge.train("dcgan-mnist", out=tmp_path / f"{name}-part", overrides=common + ["steps=2"])
+        resumed = ganforge.train(resume=part, overrides=["steps=4"])
+        a = load_file(str(latest_checkpoint(full) / "weights.safetensors"))
+        b = load_file(str(latest_checkpoint(resumed) / "weights.safetensors"))
+        assert all(torch.equal(a[k], b[k]) for k in a), name
+        logs = (full / "metrics.jsonl").read_text()
+        assert ("diffusion_T" if name == "diffusion" else "ada_p") in logs and "reg_r1" in logs
