@@ -60,9 +60,16 @@ def check_discriminator_input(cfg) -> None:
 class GANObjective(Objective):
     """z (+ class) -> G -> fake; D judges real vs fake with the configured loss and penalty.
 
-    Options (``objective.KEY``), all off at their defaults: ``lecam_weight``, ``lecam_decay``,
-    ``lecam_start``, ``lecam_two_sided`` (LeCam), ``bcr_real``, ``bcr_fake`` (balanced consistency),
-    ``contrastive_weight``, ``contrastive_temperature`` (ContraGAN 2C), ``drift`` (PGGAN's eps_drift).
+    Args (``objective.KEY``; every extra term is off at its default):
+        lecam_weight: weight of LeCam regularization (the paper uses 0.3).
+        lecam_decay: EMA decay of LeCam's anchors (0.9 in the authors' BigGAN code).
+        lecam_start: generator step after which LeCam applies (1000 in the authors' code).
+        lecam_two_sided: the paper's two-sided squares instead of the code's one-sided ReLU form.
+        bcr_real: weight of balanced consistency regularization on real images.
+        bcr_fake: weight of balanced consistency regularization on generated images.
+        contrastive_weight: weight of ContraGAN's 2C loss (conditional runs).
+        contrastive_temperature: temperature of the 2C loss.
+        drift: weight of PGGAN's drift term E[D(x_real)^2] (0.001 in PGGAN).
     """
 
     separate_reg_phase = True  # a lazy penalty is its own optimizer step (see lazy_intervals)

@@ -33,7 +33,15 @@ MAX_RANDOM_FEATURE_WEIGHT = 0.1  # random conv features are no perceptual metric
 
 @OBJECTIVES.register("superres")
 class SuperResObjective(TranslationObjective):
-    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w)."""
+    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w).
+
+    Args (``objective.KEY``):
+        pretrain_steps: G steps on the pixel loss alone before the GAN phase.
+        lambda_pixel: weight of the pixel L1 loss (0.01 in ESRGAN).
+        lambda_feature: weight of the feature L1 loss (1 in ESRGAN; at most 0.1 on the random net).
+        lambda_adv: weight of the adversarial loss (0.005 in ESRGAN).
+        feature_net: vgg19 (ESRGAN's conv5_4; needs GANFORGE_VGG19_WEIGHTS), auto, random or mnist.
+    """
 
     def __init__(self, cfg, data_info: Dict[str, object], pretrain_steps: int = 1000, lambda_pixel: float = 0.01,
                  lambda_feature: float = 1.0, lambda_adv: float = 0.005, feature_net: str = "vgg19"):
