@@ -1,8 +1,6 @@
 """Gradient penalties as the papers and authors' code define them: WGAN-GP on a non-linear critic,
 R1/R2 at the clean input differentiated through the augmentation, packing, and lazy
 regularization as its own Adam step with StyleGAN2's correction."""
-import math
-
 import pytest
 import torch
 
@@ -128,9 +126,20 @@ def test_no_correction_without_lazy_regularization(tmp_path):
     group = trainer.opt_d.param_groups[0]
     assert group["lr"] == pytest.approx(2e-4) and group["betas"] == (0.0, 0.9)
     assert trainer.objective.lazy_intervals() == {}
-    assert math.isclose(trainer.lr_ratio["g"], 1.0)
 
 
 def test_r1_penalty_keeps_its_plain_definition():
     w = torch.tensor([3.0, 4.0])
     assert r1_penalty(lambda x: (x * w).sum(1), torch.randn(5, 2)).item() == pytest.approx(12.5)
+
+
+def test_the_correction_ends_when_a_reg_schedule_fades_the_penalty_out(tmp_path):
+    from ganforge.train.trainer import Trainer
+
+    cfg = resolve_config("grid25-best", ["steps=10", "progress=false", "metrics=[]", "report=false"])
+    trainer = Trainer(cfg, tmp_path)  # R1 every 4 D steps, faded out between 10% and 30%
+    for step, ratio in ((0, 4 / 5), (2, 4 / 5), (3, 1.0), (9, 1.0)):
+        trainer.step = step
+        trainer._set_learning_rates()
+        group = trainer.opt_d.param_groups[0]
+        assert group["betas"] == pytest.approx(tuple(b ** ratio for b in cfg.betas)), step

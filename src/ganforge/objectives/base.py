@@ -48,11 +48,11 @@ class Objective(nn.Module, metaclass=ABCMeta):
     def g_parameters(self) -> Iterable[nn.Parameter]:
         """Parameters the G optimizer updates."""
 
-    def lazy_intervals(self) -> Dict[str, int]:
-        """Lazy regularization intervals by network ("d", "g"): a penalty taken as its own optimizer
-        step every k main steps. The Trainer then builds that network's Adam with StyleGAN2's
-        correction (lr * k/(k+1), betas ** (k/(k+1))) and calls :meth:`d_reg_step` /
-        :meth:`g_reg_step` after each main step. Default: none."""
+    def lazy_intervals(self, progress: float = 0.0) -> Dict[str, int]:
+        """Lazy regularization intervals by network ("d", "g") at ``progress`` in [0, 1]: a penalty
+        taken as its own optimizer step every k main steps. While one is active the Trainer gives
+        that network's Adam StyleGAN2's correction (lr * k/(k+1), betas ** (k/(k+1))); it calls
+        :meth:`d_reg_step` / :meth:`g_reg_step` after each main step. Default: none."""
         return {}
 
     def d_reg_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:

@@ -148,8 +148,10 @@ class GANObjective(Objective):
     def lazy_penalty(self) -> bool:
         return self.cfg.regularizer != "none" and self.cfg.reg_every > 1
 
-    def lazy_intervals(self) -> Dict[str, int]:
-        return {"d": self.cfg.reg_every} if self.separate_reg_phase and self.lazy_penalty() else {}
+    def lazy_intervals(self, progress: float = 0.0) -> Dict[str, int]:
+        # Once a reg schedule has faded the penalty out there are no reg steps to correct for.
+        active = self.separate_reg_phase and self.lazy_penalty() and self.cfg.reg_weight * reg_factor(self.cfg, progress) > 0
+        return {"d": self.cfg.reg_every} if active else {}
 
     def step_penalty(self, real: Tensor, fake: Tensor, labels: Optional[Tensor], ctx: StepContext, logs: Logs,
                      critic=None, group: Optional[int] = None) -> Tensor:

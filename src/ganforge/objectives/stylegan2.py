@@ -61,8 +61,8 @@ class StyleGAN2Objective(GANObjective):
             self.pl_mean.lerp_(lengths.mean().detach(), self.pl_decay)
         return (lengths - self.pl_mean).square().mean(), lengths.mean().detach()
 
-    def lazy_intervals(self) -> Dict[str, int]:
-        lazy = super().lazy_intervals()
+    def lazy_intervals(self, progress: float = 0.0) -> Dict[str, int]:
+        lazy = super().lazy_intervals(progress)
         if self.pl_weight > 0 and self.pl_every > 1:
             lazy["g"] = self.pl_every
         return lazy

@@ -57,8 +57,7 @@ class Trainer:
             init_from(self.objective, cfg.init_from)
         self.objective = self.objective.to(self.device)
         self.generator = self.objective.generator
-        lazy = self.objective.lazy_intervals()  # penalties taken as their own step every k steps
-        self.lr_ratio = {net: lazy_ratio(lazy.get(net, 1)) for net in ("g", "d")}
+        lazy = self.objective.lazy_intervals(0.0)  # penalties taken as their own step every k steps
         self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device, lazy.get("g", 1))
         self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device, lazy.get("d", 1))
         self.channels_last = cfg.channels_last and self.dataset.kind == "image"
@@ -176,17 +175,18 @@ class Trainer:
     def _set_learning_rates(self) -> None:
         # A pure function of the step, so resuming needs no scheduler state.
         cfg = self.cfg
+        progress = self.step / max(cfg.steps, 1)
         factor = lr_factor(cfg, self.step)
-        betas = None
+        betas = cfg.betas
         if cfg.beta2_final is not None:  # beta2 moves along the lr schedule's shape (R3GAN)
-            keep = schedule_factor(cfg.lr_schedule, self.step / max(cfg.steps, 1), cfg.lr_decay_start,
-                                   cfg.lr_decay_end, 0.0)
+            keep = schedule_factor(cfg.lr_schedule, progress, cfg.lr_decay_start, cfg.lr_decay_end, 0.0)
             betas = (cfg.betas[0], cfg.beta2_final + (cfg.betas[1] - cfg.beta2_final) * keep)
+        lazy = self.objective.lazy_intervals(progress)
         for opt, base, net in ((self.opt_g, cfg.lr_g, "g"), (self.opt_d, cfg.lr_d, "d")):
+            ratio = lazy_ratio(lazy.get(net, 1))
             for group in opt.param_groups:
-                group["lr"] = base * self.lr_ratio[net] * factor * self.lr_scale
-                if betas is not None:
-                    group["betas"] = lazy_betas(betas, self.lr_ratio[net])
+                group["lr"] = base * ratio * factor * self.lr_scale
+                group["betas"] = lazy_betas(betas, ratio)
 
     def train_step(self, want_logs: bool) -> Dict[str, float]:
         """n_critic D updates, one G update, EMA. Returns logged scalars when ``want_logs``."""
