@@ -59,7 +59,7 @@ class DiffusionNoise(Augmenter):
             over 1..T.
         clean_share: share of the step pool fixed at t = 0 (clean samples): 0.5 as published.
         pool_size: steps in the pool (64 as published); each sample's t is drawn uniformly
-            from the pool, which is redrawn whenever T is adapted.
+            from the pool, which is redrawn whenever T is adapted (never with a fixed T).
 
     The sampling follows Zhendong-Wang/Diffusion-GAN, diffusion-stylegan2/training/diffusion.py
     (``Diffusion.update_T`` and ``forward``). The output is the input itself when T == 0.
@@ -160,8 +160,9 @@ class DiffusionNoise(Augmenter):
         delta = self.feedback.step()
         if delta is None:
             return False
-        self.level = min(max(self.level + delta, 0.0), 1.0)
-        self.pool = self.draw_pool()
+        if self.feedback.target is not None:  # the reference redraws the pool with each update_T only
+            self.level = min(max(self.level + delta, 0.0), 1.0)
+            self.pool = self.draw_pool()
         return True
 
     def state_dict(self) -> Dict[str, Any]:
