@@ -57,7 +57,7 @@ def test_bcr_flips_and_shifts_the_un_augmented_input():
     extras = DiscriminatorExtras(d, image_data=True, conditional=False, bcr_real=1.0, bcr_fake=1.0)
     flat = torch.full((4, 1, 8, 8), 0.3)
     seen = []
-    judge = lambda x: seen.append(x) or d(x)  # noqa: E731
+    judge = lambda x, y: seen.append(x) or d(x)  # noqa: E731
     out = d(flat)
     assert extras.d_terms(flat, flat, None, out, out, judge, 0, {}) == 0 and len(seen) == 2
     torch.manual_seed(0)

@@ -70,7 +70,8 @@ def test_pggan_d_loss_is_wgan_gp_plus_drift_on_faded_reals():
     # loss.py D_wgangp_acgan: fake - real + 10 * (||grad|| - 1)^2 + 0.001 * real^2.
     cfg = resolve_config("progan-mnist", TINY + ["generator.width=8", "discriminator.width=8",
                                                  "objective.stage_steps=2", "objective.fade_fraction=1.0"])
-    assert (cfg.loss, cfg.regularizer, cfg.reg_weight) == ("wasserstein", "gp", 10.0)
+    opts = cfg.objective
+    assert (cfg.loss, opts.get("regularizer"), opts.get("reg_weight")) == ("wasserstein", "gp", 10.0)
     obj = build_objective(cfg, MNIST)
     assert obj.extras.drift == 0.001
     seen = []
@@ -161,7 +162,7 @@ def test_r3gan_recipe_schedules_gamma_lr_and_beta2_as_the_paper(tmp_path):
         group = trainer.opt_g.param_groups[0]
         assert group["lr"] == pytest.approx(cosine_decay_with_warmup(step, 2e-4, 100, 5e-5))
         assert group["betas"][1] == pytest.approx(cosine_decay_with_warmup(step, 0.9, 100, 0.99))
-        gamma = cfg.reg_weight * reg_factor(cfg, step / 100)
+        gamma = trainer.objective.reg_weight * reg_factor(trainer.objective, step / 100)
         assert gamma == pytest.approx(cosine_decay_with_warmup(step, 1.0, 100, 0.1))
 
 

@@ -16,6 +16,9 @@ from typing import Any, Dict, Optional, Tuple
 
 import torch
 
+from ..errors import ConfigError
+from ..registry import lookup
+
 
 class Augmenter:
     """Base class: identity transform, no feedback, no state."""
@@ -31,6 +34,23 @@ class Augmenter:
             return False
         default = inspect.signature(cls).parameters["target"].default
         return options.get("target", default) is not None
+
+    @classmethod
+    def check_config(cls, cfg) -> None:
+        """Config-time checks of what D is fed: an adaptive strength needs a loss whose logit sign
+        is a verdict, and a condition for D (Diffusion-GAN's t) a discriminator that takes it."""
+        losses = lookup("loss")
+        if cls.adapts(cfg.augment.kwargs()) and not losses.get(cfg.loss)().sign_is_verdict:
+            good = [n for n in losses.names() if losses.get(n)().sign_is_verdict]
+            good = ", ".join(good[:-1]) + f" or {good[-1]}" if len(good) > 1 else good[0]
+            raise ConfigError(f"augment.name={cfg.augment.name} adapts on sign(D(real)), which means nothing for "
+                              f"loss={cfg.loss}; use loss={good}, or fix the strength with augment.target=null")
+        if cls.conditions_discriminator:
+            nets = lookup("discriminator")
+            takes_t = [n for n in nets.names() if "t_dim" in inspect.signature(nets.get(n)).parameters]
+            if cfg.discriminator.name not in takes_t:
+                raise ConfigError(f"augment.name={cfg.augment.name} conditions D on the diffusion step t, which "
+                                  f"discriminator={cfg.discriminator.name} cannot take; use one of: {', '.join(takes_t)}")
 
     def __call__(self, x: torch.Tensor, generator: Optional[torch.Generator] = None) -> torch.Tensor:
         """Augment ``x`` (N x C x H x W, in [-1, 1]); returns a tensor of the same shape."""

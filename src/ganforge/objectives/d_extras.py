@@ -52,10 +52,12 @@ class DiscriminatorExtras:
         return contrastive_2c_loss(features, proxies, labels, self.temperature)
 
     def d_terms(self, real: Tensor, fake: Tensor, labels: Optional[Tensor], real_out, fake_out,
-                judge: Callable[[Tensor], object], step: int, logs: Dict[str, Tensor]) -> Tensor:
+                judge: Callable[[Tensor, Optional[Tensor]], object], step: int, logs: Dict[str, Tensor],
+                fake_labels: Optional[Tensor] = None) -> Tensor:
         """Sum of the enabled terms for the D loss (0 when all are off). ``real``/``fake`` are the
-        clean samples, ``real_out``/``fake_out`` D's outputs on them, ``judge(x)`` runs D's input
-        pipeline and D on clean samples, ``step`` is the generator step."""
+        clean samples, ``real_out``/``fake_out`` D's outputs on them, ``judge(x, y)`` runs D's input
+        pipeline and D on clean samples, ``step`` is the generator step. ``fake_labels``: the
+        classes the fakes were drawn for, when they differ from the real batch's (AC-GAN)."""
         total = real_out.logits.new_zeros(())
         if self.lecam_weight:
             r, f = real_out.logits.float(), fake_out.logits.float()
@@ -64,10 +66,11 @@ class DiscriminatorExtras:
                 lecam = lecam_penalty(r, f, self.ema_real, self.ema_fake, self.lecam_two_sided)
                 logs["lecam"] = lecam.detach()
                 total = total + self.lecam_weight * lecam
-        for weight, x, out, name in ((self.bcr_real, real, real_out, "bcr_real"),
-                                     (self.bcr_fake, fake, fake_out, "bcr_fake")):
+        fake_labels = labels if fake_labels is None else fake_labels
+        for weight, x, out, y, name in ((self.bcr_real, real, real_out, labels, "bcr_real"),
+                                        (self.bcr_fake, fake, fake_out, fake_labels, "bcr_fake")):
             if weight:
-                term = (out.logits - judge(flip_translate(x)).logits).pow(2).mean()
+                term = (out.logits - judge(flip_translate(x), y).logits).pow(2).mean()
                 logs[name] = term.detach()
                 total = total + weight * term
         if self.contrastive_weight:

@@ -19,11 +19,12 @@ import torch
 from torch import nn
 
 from ..errors import ConfigError
+from ..metrics import mnist_net
 from ..nets.vgg import VGG19Features, vgg19_path
 from ..registry import Registry
 
 Tensor = torch.Tensor
-FEATURE_NETS = Registry("feature net")
+FEATURE_NETS = Registry("feature net", reserved=("channels",))
 
 
 class Frozen(nn.Module):
@@ -67,17 +68,14 @@ class _MnistEmbed(nn.Module):
 @FEATURE_NETS.register("mnist")
 def mnist_features(channels: int = 1) -> nn.Module:
     """(N, C, H, W) in [-1, 1] -> (N, 128) embeddings of the shipped MNIST classifier."""
-    try:
-        from ..metrics import mnist_net
-    except ImportError:
-        raise ConfigError("feature net 'mnist' needs ganforge.metrics with its shipped classifier, which this "
-                          "install lacks; use objective.feature_net=random") from None
     return Frozen(_MnistEmbed(mnist_net))
 
 
 @FEATURE_NETS.register("vgg19")
 def vgg19_features(channels: int = 3, path: Optional[str] = None) -> nn.Module:
-    """(N, C, H, W) in [-1, 1] -> (N, 512, H/16, W/16) VGG-19 conv5_4 features before activation."""
+    """(N, C, H, W) in [-1, 1] -> (N, 512, H/16, W/16) VGG-19 conv5_4 features before activation.
+
+    ``path``: torchvision's vgg19-dcbb9e9d.pth (default: $GANFORGE_VGG19_WEIGHTS)."""
     del channels  # grey images are repeated to RGB inside
     return Frozen(VGG19Features(path))
 

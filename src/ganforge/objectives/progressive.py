@@ -52,12 +52,14 @@ def fade_reals(x: Tensor, level: int, alpha: float) -> Tensor:
 @OBJECTIVES.register("progressive")
 class ProgressiveObjective(GANObjective):
     """Standard GAN step on growing nets (``generator=progan discriminator=progan``):
-    ``stage_steps`` G steps per resolution, the first ``fade_fraction`` of each fading in;
-    ``drift``: weight of E[D(x_real)^2] (the paper's eps_drift 0.001; 0 turns it off)."""
+    ``stage_steps`` G steps per resolution, the first ``fade_fraction`` of each fading in.
+
+    ``stage_steps``: G steps per resolution. ``fade_fraction``: part of each stage spent fading the new
+    resolution in. ``drift``: weight of E[D(x_real)^2], the paper's eps_drift (0.001, 0 turns it off)."""
 
     def __init__(self, cfg, data_info: Dict[str, object], stage_steps: int = 500, fade_fraction: float = 0.5,
-                 drift: float = 0.001):
-        super().__init__(cfg, data_info, drift=drift)
+                 drift: float = 0.001, **options):
+        super().__init__(cfg, data_info, drift=drift, **options)
         if not all(hasattr(m, "set_growth") for m in (self.generator, self.discriminator)):
             raise ConfigError("objective=progressive needs growing nets: generator=progan discriminator=progan")
         if stage_steps < 1 or not 0 <= fade_fraction <= 1:
