@@ -30,8 +30,9 @@ def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, ou
     When the config says ``report: true`` the run's ``report.html`` is written at the end.
     """
     run_dir = run_training(recipe, out=out, resume=resume, overrides=overrides, **kw)
-    if load_run_config(run_dir).report and dist.is_main():
-        report_after_training(run_dir)
+    cfg = load_run_config(run_dir)
+    if cfg.report and dist.is_main():
+        report_after_training(run_dir, load_generator, progress=cfg.progress)
     return run_dir
 
 

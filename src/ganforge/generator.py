@@ -35,7 +35,7 @@ class Generator:
 
     def sample(self, n: int, seed: int = 0, labels: Union[int, Sequence[int], torch.Tensor, None] = None,
                batch_size: int = 256, where: Optional[Dict[str, Any]] = None, truncation: Optional[float] = None,
-               rejection: Optional[float] = None):
+               rejection: Optional[float] = None, progress: Optional[bool] = False):
         """n samples on the CPU: images N x C x H x W in [-1, 1], vectors N x D, or for table
         runs a pandas DataFrame of n rows (``where={"island": "Dream"}`` keeps to that value).
         ``truncation``: the truncation trick of generators that support it (biggan, stylegan2).
@@ -45,6 +45,7 @@ class Generator:
         The same seed gives the same samples. For conditional models ``labels`` is one class for
         all, or one per sample; by default the classes cycle 0, 1, ..., K-1. ``truncation`` is
         passed to generators that declare ``supports_truncation`` (``forward(z, y, truncation=psi)``).
+        ``progress``: a bar with an ETA over large draws of images or vectors (None: on a terminal).
         """
         if n <= 0:
             raise ConfigError(f"number of samples must be positive, got {n}")
@@ -56,7 +57,7 @@ class Generator:
         if self.objective is None:
             if where:
                 raise ConfigError("where= selects rows of table models; this generator samples tensors")
-            return generate(self.net, z, y, batch_size, **kwargs).float().cpu()
+            return generate(self.net, z, y, batch_size, progress=progress, **kwargs).float().cpu()
         return self.objective.sample(self.net, z, y, batch_size, seed=seed, where=where, **kwargs)
 
     def discriminator(self) -> torch.nn.Module:

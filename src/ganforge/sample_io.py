@@ -8,6 +8,7 @@ from typing import Optional
 import numpy as np
 import torch
 
+from .console import track
 from .errors import ConfigError
 from .images import make_grid, save_png, to_uint8
 from .tabular.io import write_table
@@ -36,7 +37,7 @@ def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Op
         raise ConfigError(f"--out '{out}' looks like a file; give a directory, a .npy file, or add --grid for one PNG")
     out.mkdir(parents=True, exist_ok=True)
     arr = to_uint8(samples)
-    for i, img in enumerate(arr):
+    for i, img in track(list(enumerate(arr)), "writing PNG files", "file", enabled=None if len(arr) > 100 else False):
         save_png(img[..., 0] if img.shape[-1] == 1 else img, out / f"{i:05d}.png")
     return f"{len(arr)} PNG files in {out}"
 

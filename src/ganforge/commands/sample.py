@@ -37,7 +37,7 @@ def sample(run: Path, num: int, out: Path, seed: int, grid: bool, class_: Option
 
     gen = load(run)
     samples = gen.sample(num, seed=seed, labels=class_, where=parse_where(where) or None, truncation=truncation,
-                         rejection=rejection)
+                         rejection=rejection, progress=None)
     # conditional grids without --class: one column per class (labels cycle 0..K-1)
     nrow = gen.num_classes if gen.num_classes and class_ is None and num >= gen.num_classes else None
     written = write_samples(samples, out, grid=grid, nrow=nrow)

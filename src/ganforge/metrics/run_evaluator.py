@@ -59,10 +59,12 @@ class RunEvaluator:
         x, _ = self.dataset.get(torch.arange(len(self.dataset)))
         return x
 
-    def __call__(self, sample_fn: Callable[[int], torch.Tensor]) -> Dict[str, float]:
+    def __call__(self, sample_fn: Callable[[int], torch.Tensor], progress: Optional[bool] = None) -> Dict[str, float]:
+        """Metric values of ``sample_fn``'s samples; ``progress``: bars with an ETA (None: on a terminal)."""
         key = cache_key(self.dataset, self.extractor_name)
         return evaluate(sample_fn, self.real(), self.metrics, extractor=self.extractor or self.extractor_name,
-                        n=self.n, batch_size=self.batch_size, cache_key=key, device=self.device, **self.options)
+                        n=self.n, batch_size=self.batch_size, cache_key=key, device=self.device, progress=progress,
+                        **self.options)
 
 
 def is_better(metric: str, value: float, best: Optional[float]) -> bool:

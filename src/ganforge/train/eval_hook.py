@@ -46,9 +46,10 @@ class EvalHook:
 
         return draw
 
-    def run(self, step: int) -> Dict[str, float]:
+    def run(self, step: int, progress: Optional[bool] = None) -> Dict[str, float]:
+        """Evaluate now, log the results, keep the best checkpoint; ``progress``: sample bars."""
         with torch.random.fork_rng(devices=[]):
-            results = self.evaluator(self.sample_fn())
+            results = self.evaluator(self.sample_fn(), progress=progress)
         self.trainer.log.write({"step": step, "eval": True, **results})
         value = results.get(self.metric)
         if value is not None and is_better(self.metric, value, self.best_value):

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Dict, Optional
 
 import torch
-from tqdm.auto import tqdm
 
 from ..config import TrainConfig
+from ..console import bar as progress_bar
+from ..console import phase
 from ..data import BatchStream, load_dataset
 from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
                            local_device, rank, ranks_agree, world_size)
@@ -250,8 +251,9 @@ class Trainer:
         if is_main():
             write_data_info(self.run_dir, self.dataset.info())
         previous = self._install_signals()
-        bar = tqdm(total=cfg.steps, initial=self.step, desc=cfg.name, unit="step", dynamic_ncols=True,
-                   disable=not (cfg.progress and is_main()))
+        shown = cfg.progress and is_main()
+        bar = progress_bar(cfg.steps, cfg.name, "step", enabled=shown, initial=self.step)
+        post: Dict[str, str] = {}  # the latest losses and best-metric value, shown beside the bar
         tick, tick_step = time.perf_counter(), self.step
         if not any_rank(ckpt.latest_checkpoint(self.run_dir) is not None, self.device):
             self.save_checkpoint()  # step 0: something to roll back to, and resumable at once
@@ -268,14 +270,18 @@ class Trainer:
                     tick, tick_step = now, self.step
                     flags = self.guard.check(logs) if self.guard is not None and is_main() else []
                     self.log.write({"step": self.step, **logs})
-                    bar.set_postfix(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    post.update(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    bar.set_postfix(post)
                     if self.guard is not None and any_rank(self.guard.needs_rollback(flags), self.device):
                         self._rollback(bar, flags)
                         continue
                 if is_main() and (self.step % cfg.sample_every == 0 or last):
                     save_samples(self, self.step)
                 if self.eval_hook is not None and self.eval_hook.due(self.step, last):
-                    self.eval_hook.run(self.step)
+                    with phase(bar, "evaluating " + ",".join(cfg.metrics)):
+                        results = self.eval_hook.run(self.step, progress=shown)
+                    post.update({k: f"{v:.4g}" for k, v in results.items() if k == self.eval_hook.metric})
+                    bar.set_postfix(post)
                 stop = any_rank(self._stop_requested, self.device)
                 if self.step % cfg.checkpoint_every == 0 or last or stop:
                     # never let a diverged state replace a good checkpoint
