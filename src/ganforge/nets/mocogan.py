@@ -41,6 +41,11 @@ class MoCoGANGenerator(nn.Module):
 
     data_kind = "video"
 
+    @staticmethod
+    def z_dim_for(shape: Sequence[int], content_dim: int = 50, motion_dim: int = 10) -> int:
+        """The z_dim this generator takes for clips of ``shape`` (C, T, H, W)."""
+        return mocogan_z_dim(int(shape[1]), content_dim, motion_dim)
+
     def __init__(self, z_dim: int = 220, shape: Sequence[int] = (1, 16, 64, 64), num_classes: int = 0,
                  content_dim: int = 50, motion_dim: int = 10, width: int = 64):
         super().__init__()
