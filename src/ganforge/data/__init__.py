@@ -6,7 +6,7 @@ works offline from data shipped inside installed packages or on local disk.
 from __future__ import annotations
 
 from . import (  # noqa: F401  (registers the loaders)
-    embedded, folder, mixtures, superres, tables, text, translation, translation_demos, video)
+    audio, audio_folder, embedded, folder, mixtures, superres, tables, text, translation, translation_demos, video)
 from .dataset import BatchStream, Dataset
 from .registry import DATASETS
 

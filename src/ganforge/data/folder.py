@@ -59,16 +59,25 @@ def _guess_channels(files: List[Path]) -> int:
     return 1
 
 
+def _holds_images(root: Path) -> bool:
+    return bool(_images_in(root)) or any(d.is_dir() and _images_in(d) for d in root.iterdir())
+
+
 @DATASETS.register("folder")
-def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, **_) -> Dataset:
+def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, **options) -> Dataset:
     """Load every readable image under ``arg``, resized and center-cropped to ``image_size``.
 
     Unreadable or truncated files are skipped and counted (one summary line on stderr).
-    Channels: 1 if every sampled image is grayscale, else 3, unless given.
+    Channels: 1 if every sampled image is grayscale, else 3, unless given. A folder of sound
+    files and no images is read as audio (``audio:PATH``; ``options`` are its options).
     """
     if not arg:
         raise DataError("data=folder needs a path: data=folder:PATH")
     root = Path(arg).expanduser().resolve()
+    from .audio_folder import audio, holds_audio
+
+    if holds_audio(root) and not _holds_images(root):
+        return audio(arg, image_size, **options)
     files, labels, classes = scan_folder(root)
     channels = channels or _guess_channels(files)
     # Decoded once per (files, size, channels); later runs and epochs never decode again.

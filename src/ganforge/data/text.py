@@ -56,10 +56,12 @@ def decode(samples: Tensor, vocab: Sequence[str]) -> List[str]:
 
 @lru_cache(maxsize=4)
 def word_list(source: str) -> FrozenSet[str]:
-    """Every lowercase alphabetic word of an english-words list ('gcide' or 'web2')."""
+    """Every word of an english-words list ('gcide' or 'web2') made of the letters a-z alone
+    (its 'alpha' lists still hold a few words with digits)."""
     from english_words import get_english_words_set
 
-    return frozenset(get_english_words_set([source], lower=True, alpha=True))
+    letters = set(LETTERS)
+    return frozenset(w for w in get_english_words_set([source], lower=True, alpha=True) if set(w) <= letters)
 
 
 @dataclass
