@@ -53,9 +53,12 @@ def test_note_coverage_perfect_collapsed_and_noise():
     assert collapsed["notes_covered"] == 1 and collapsed["notes_reverse_kl"] == pytest.approx(np.log(24))
     noise = note_coverage(analyse(0.3 * torch.randn(200, 1, 4096), 16000), ds.notes, ds.timbres)
     assert noise["notes_covered"] == 0 and noise["notes_high_quality"] == 0
-    detuned = x[:50].reshape(50, -1)  # a quarter tone and more off: resample 3% slower
-    slow = torch.nn.functional.interpolate(detuned[:, None], scale_factor=1.03, mode="linear")[..., :4096]
-    assert note_coverage(analyse(slow, 16000), ds.notes, ds.timbres)["notes_high_quality"] < 0.1
+    t = torch.arange(4096) / 16000
+    sines = lambda hz: 0.5 * torch.sin(2 * np.pi * torch.tensor(hz)[:, None] * t)[:, None]  # noqa: E731
+    out_of_tune = sines([311.13, 466.16])  # D#4 and A#4: a semitone from the nearest scale notes
+    assert note_coverage(analyse(out_of_tune, 16000), ds.notes, ds.timbres)["notes_high_quality"] == 0
+    modes, good = assign_modes(analyse(sines([440.0, 261.63]), 16000), ds.notes, ds.timbres)
+    assert good.all() and modes.tolist() == [5 * 3, 0]  # A4 sine, C4 sine
 
 
 def test_wavegan_layout_at_16384_matches_the_paper():
@@ -98,8 +101,9 @@ def test_audio_folder_resamples_slices_and_labels(tmp_path):
     assert np.allclose(pitch[:2], 440, rtol=0.01) and np.allclose(pitch[3:7], 220, rtol=0.01)
     first = load_dataset(f"audio:{tmp_path}", length=4096, first_slice=True)
     assert len(first) == 2
+    (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="no sound files"):
-        load_dataset(f"audio:{tmp_path / 'low' / 'nothing'}")
+        load_dataset(f"audio:{tmp_path / 'empty'}")
 
 
 def test_audio_extractor_separates_notes():
