@@ -21,6 +21,7 @@ import torch
 from ..cache import cached_arrays
 from ..errors import ConfigError, DataError
 from .audio import AudioDataset
+from .folder import scan_labelled
 from .registry import DATASETS
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".aiff", ".aif", ".mp3"}
@@ -36,20 +37,14 @@ def holds_audio(root: Path) -> bool:
 
 
 def scan_sounds(root: Path) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
+    """Sound files and labels; subfolders holding sound files are classes (sorted by name)."""
     if not root.is_dir():
         raise DataError(f"audio folder '{root}' does not exist; pass data=audio:PATH with a folder of WAV files")
-    classes = tuple(sorted(d.name for d in root.iterdir() if d.is_dir() and _sounds_in(d)))
-    if classes:
-        files, labels = [], []
-        for i, name in enumerate(classes):
-            found = _sounds_in(root / name)
-            files += found
-            labels += [i] * len(found)
-        return files, labels, classes
-    files = _sounds_in(root)
+    files, labels, classes = scan_labelled(root, _sounds_in)
     if not files:
-        raise DataError(f"audio folder '{root}' holds no sound files ({', '.join(sorted(AUDIO_SUFFIXES))})")
-    return files, [], ()
+        raise DataError(f"audio folder '{root}' holds no sound files ({', '.join(sorted(AUDIO_SUFFIXES))}); "
+                        "put them in it or in one subfolder per class")
+    return files, labels, classes
 
 
 def read_mono(path: Path, sample_rate: int) -> np.ndarray:

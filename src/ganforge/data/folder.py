@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -23,23 +23,29 @@ def _images_in(folder: Path) -> List[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
+def scan_labelled(root: Path, files_in: Callable[[Path], List[Path]]) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
+    """Files ``files_in`` finds under ``root`` and their labels: subfolders holding such files
+    are classes (sorted by name); without any, the files of ``root`` itself, unlabelled."""
+    classes = tuple(sorted(d.name for d in root.iterdir() if d.is_dir() and files_in(d)))
+    if classes:
+        files, labels = [], []
+        for i, name in enumerate(classes):
+            found = files_in(root / name)
+            files += found
+            labels += [i] * len(found)
+        return files, labels, classes
+    return files_in(root), [], ()
+
+
 def scan_folder(root: Path) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
     """Image files and labels; subfolders holding images are classes (sorted by name)."""
     if not root.is_dir():
         raise DataError(f"image folder '{root}' does not exist; pass data=folder:PATH with a folder of images")
-    classes = tuple(sorted(d.name for d in root.iterdir() if d.is_dir() and _images_in(d)))
-    if classes:
-        files, labels = [], []
-        for i, name in enumerate(classes):
-            found = _images_in(root / name)
-            files += found
-            labels += [i] * len(found)
-        return files, labels, classes
-    files = _images_in(root)
+    files, labels, classes = scan_labelled(root, _images_in)
     if not files:
         raise DataError(f"image folder '{root}' holds no images ({', '.join(sorted(IMAGE_SUFFIXES))}); "
                         "put images in it or in one subfolder per class")
-    return files, [], ()
+    return files, labels, classes
 
 
 def _decode(path: Path, size: int, channels: int) -> np.ndarray:

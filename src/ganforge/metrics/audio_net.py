@@ -19,12 +19,13 @@ from torch import nn
 
 from ..data.audio_dsp import log_mel
 from ..errors import DataError
-from .extractors import EXTRACTORS, FeatureExtractor
+from .extractors import EXTRACTORS, ClassifierExtractor
 
 SAMPLE_RATE = 16000
 N_MELS = 64
 FEATURE_DIM = 128
 NUM_CLASSES = 24
+MIN_FRAMES = 16  # spectrogram frames the three 2x poolings and the 4 x 2 average need
 WEIGHTS_FILE = "audio_classifier.safetensors"
 META_FILE = "audio_classifier.json"
 
@@ -52,7 +53,10 @@ class AudioNet(nn.Module):
             wave = wave.mean(1, keepdim=True)  # mono
         if wave.dim() not in (2, 3) or wave.shape[-1] < 1024:
             raise DataError(f"the audio extractor needs clips N x 1 x L with L >= 1024, got shape {tuple(wave.shape)}")
-        return ((log_mel(wave, SAMPLE_RATE, N_MELS) - self.mel_mean) / self.mel_std)[:, None]
+        mel = ((log_mel(wave, SAMPLE_RATE, N_MELS) - self.mel_mean) / self.mel_std)[:, None]
+        if mel.shape[-1] < MIN_FRAMES:  # clips under ~0.25 s: repeat the edges so the poolings fit
+            mel = F.pad(mel, (0, MIN_FRAMES - mel.shape[-1], 0, 0), mode="replicate")
+        return mel
 
     def embed(self, wave: torch.Tensor) -> torch.Tensor:
         """(N, 1, L) -> (N, 128)."""
@@ -76,31 +80,11 @@ def pretrained_metadata() -> Dict[str, Any]:
 
 
 @EXTRACTORS.register("audio")
-class AudioExtractor(FeatureExtractor):
+class AudioExtractor(ClassifierExtractor):
     """The shipped audio classifier: 128-d features and 24-way softmax of 16 kHz clips (N, 1, L)."""
 
     name = "audio"
     feature_dim = FEATURE_DIM
-    has_probs = True
 
     def __init__(self, net: Optional[AudioNet] = None):
-        super().__init__()
-        self.net = net if net is not None else load_pretrained()
-        self.requires_grad_(False)
-        self.eval()
-
-    def _prep(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.as_tensor(x).to(self._device()).float()
-
-    @torch.no_grad()
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net.embed(self._prep(x)).float().cpu()
-
-    @torch.no_grad()
-    def probs(self, x: torch.Tensor) -> torch.Tensor:
-        return F.softmax(self.net(self._prep(x)).double(), dim=1).float().cpu()
-
-    @torch.no_grad()
-    def features_and_probs(self, x: torch.Tensor):
-        emb = self.net.embed(self._prep(x))
-        return emb.float().cpu(), F.softmax(self.net.head(emb).double(), dim=1).float().cpu()
+        super().__init__(net if net is not None else load_pretrained())
