@@ -102,6 +102,8 @@ def test_identity_consistency_perfect_flickering_and_collapsed(real_clips):
     flickering = identity_votes(flicker, net, 1)[:, 0].mean()
     frozen = real_clips[:, :, :1].expand_as(real_clips)  # one frame repeated: perfectly stable
     assert real > 0.85 and flickering < 0.45 and identity_votes(frozen, net, 1)[:, 0].min() == 1.0
+    blank = -torch.ones(4, 1, 16, 64, 64)  # nothing to classify: neither stable nor confident
+    assert identity_votes(blank, net, 1).max() == 0.0
 
 
 def test_frames_extractor_gives_one_row_per_frame(real_clips):

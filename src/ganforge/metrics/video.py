@@ -9,7 +9,8 @@
   digit is one of the clip's ``k`` most common digits (``identity_consistency``; 1.0 = the
   digits never change).
   ``frame_confidence`` is the classifier's mean top probability over those windows (low when
-  frames do not look like digits at all).
+  frames do not look like digits at all). A window with less than 4% ink holds no digit: it
+  counts as a change of identity and has confidence 0, so blank clips score 0, not 1.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .specs import MetricInputs, register_metric
 
 Tensor = torch.Tensor
 CANVAS, DIGIT = 64, 28  # Moving MNIST's canvas and digit sizes; windows scale with the frame
+MIN_INK = 0.04  # mean brightness of a window that holds a digit (MNIST digits average ~0.13 of a 28 x 28 box)
 
 
 def _check_video(x: Tensor) -> Tensor:
@@ -102,10 +104,13 @@ def identity_votes(videos: Tensor, net, k: int = 1) -> np.ndarray:
     crops = torch.stack([crop(frames, corners[:, j], window) for j in range(k)], 1).reshape(n * t * k, window, window)
     device = next(net.parameters()).device
     probs = F.softmax(net(to_classifier_input(crops[:, None].to(device))).double(), dim=1).cpu()
-    classes = probs.argmax(1).reshape(n, t * k)
-    counts = F.one_hot(classes, probs.shape[1]).sum(1)  # N, 10: votes per digit over the clip
+    # A window with too little ink holds no digit: it votes for nothing and has no confidence, so
+    # blank or faded clips cannot look "stable" to the classifier.
+    inked = (((crops.float() + 1) / 2).mean((1, 2)) >= MIN_INK).cpu()
+    classes = probs.argmax(1).masked_fill(~inked, probs.shape[1]).reshape(n, t * k)
+    counts = F.one_hot(classes, probs.shape[1] + 1)[..., :-1].sum(1)  # N, 10: votes per digit over the clip
     mode_share = counts.topk(k, dim=1).values.sum(1).double() / (t * k)
-    confidence = probs.max(1).values.reshape(n, t * k).mean(1)
+    confidence = (probs.max(1).values * inked).reshape(n, t * k).mean(1)
     return torch.stack([mode_share, confidence], 1).numpy()
 
 
