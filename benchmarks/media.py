@@ -33,7 +33,7 @@ import ganforge  # noqa: E402
 from ganforge.config import resolve_config  # noqa: E402
 from ganforge.data import load_dataset  # noqa: E402
 from ganforge.data.text import encode  # noqa: E402
-from ganforge.evaluation import RunEvaluator  # noqa: E402
+from ganforge.metrics.run_evaluator import RunEvaluator  # noqa: E402
 
 RECIPES = ["video-mnist", "wavegan-notes", "textgan-words"]
 QUIET = ["progress=false", "metrics=[]", "report=false", "tensorboard=false"]

@@ -8,9 +8,10 @@ from typing import Any, Dict, Optional
 import torch
 
 from .errors import ConfigError
+from .images import make_grid, save_png, to_uint8
 from .media import media_writer
 from .media.registry import write_array
-from .report.images import make_grid, save_png, to_uint8
+from .tabular.io import write_table
 
 
 def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Optional[int] = None,
@@ -23,8 +24,6 @@ def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Op
     if writer is not None:
         return writer.write(samples, out, info, grid=grid, nrow=nrow)
     if not isinstance(samples, torch.Tensor):  # table rows (a pandas DataFrame)
-        from .tabular.io import write_table
-
         return write_table(samples, out)
     if out.suffix == ".npy":
         return write_array(samples, out)

@@ -5,7 +5,7 @@ import pytest
 
 import ganforge
 from ganforge.data import load_dataset
-from ganforge.evaluation import RunEvaluator
+from ganforge.metrics.run_evaluator import RunEvaluator
 
 pytestmark = pytest.mark.slow
 QUIET = ["progress=false", "metrics=[]", "report=false", "tensorboard=false"]

@@ -73,4 +73,4 @@ def test_media_objectives_refuse_the_wrong_data(tmp_path):
     from ganforge.errors import ConfigError
 
     with pytest.raises(ConfigError, match="video data"):
-        ganforge.train("video-mnist", out=tmp_path / "x", overrides=["data=mnist", "steps=1", "progress=false"])
+        ganforge.train("video-mnist", out=tmp_path / "x", overrides=["data=mnist", "data_options={}", "steps=1", "progress=false"])

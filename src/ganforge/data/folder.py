@@ -70,12 +70,20 @@ def _holds_images(root: Path) -> bool:
 
 
 @DATASETS.register("folder")
-def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, **options) -> Dataset:
+def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, sample_rate: int = 16000,
+           length: int = 16384, first_slice: bool = False, normalize: bool = False) -> Dataset:
     """Load every readable image under ``arg``, resized and center-cropped to ``image_size``.
 
     Unreadable or truncated files are skipped and counted (one summary line on stderr).
     Channels: 1 if every sampled image is grayscale, else 3, unless given. A folder of sound
-    files and no images is read as audio (``audio:PATH``; ``options`` are its options).
+    files and no images is read as audio, as ``audio:PATH`` reads it.
+
+    Args:
+        channels: 1 or 3 (images; default: 3 unless every sampled image is grayscale).
+        sample_rate: audio folders: rate every file is resampled to, in Hz.
+        length: audio folders: samples per clip.
+        first_slice: audio folders: keep only the first slice of each file.
+        normalize: audio folders: scale every clip to a peak of 1.
     """
     if not arg:
         raise DataError("data=folder needs a path: data=folder:PATH")
@@ -83,7 +91,7 @@ def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, 
     from .audio_folder import audio, holds_audio
 
     if holds_audio(root) and not _holds_images(root):
-        return audio(arg, image_size, **options)
+        return audio(arg, image_size, sample_rate, length, first_slice, normalize)
     files, labels, classes = scan_folder(root)
     channels = channels or _guess_channels(files)
     # Decoded once per (files, size, channels); later runs and epochs never decode again.

@@ -10,7 +10,7 @@ import torch
 
 from ..data.audio_dsp import stft_db
 from ..errors import ConfigError
-from ..report.images import make_grid, save_png
+from ..images import make_grid, save_png
 from .registry import MEDIA, MediaWriter, atomic_bytes, write_array
 
 PREVIEW_CLIPS = 8  # clips joined into the training-time preview WAV

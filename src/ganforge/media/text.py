@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..data.text import decode, letters_vocab
 from ..errors import ConfigError
-from ..report.images import save_png
+from ..images import save_png
 from .registry import MEDIA, MediaWriter, atomic_bytes, write_array
 
 COLUMNS = 4

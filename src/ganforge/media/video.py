@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 
 from ..errors import ConfigError
-from ..report.images import make_grid
+from ..images import make_grid
 from .registry import MEDIA, MediaWriter, atomic_bytes, check_suffix, write_array
 
 DEFAULT_FPS = 8

@@ -24,6 +24,9 @@ METRIC_DIRECTION: Dict[str, str] = {
     "precision": "max", "recall": "max", "density": "max", "coverage": "max",
     "modes_covered": "max", "high_quality": "max", "reverse_kl": "min", "kl_to_uniform": "min",
 }
+METRIC_KEYS = Registry("best_metric")  # result keys that can pick checkpoints/best -> their direction
+for _key, _direction in METRIC_DIRECTION.items():
+    METRIC_KEYS.register(_key)(_direction)
 
 # Options the evaluator accepts (name -> default), shared by all metrics.
 DEFAULT_OPTIONS: Dict[str, Any] = {
@@ -79,7 +82,9 @@ def _register(name: str, needs, keys, description: str, collector=None):
 def register_metric(name: str, keys, description: str, collector, directions: Dict[str, str]):
     """Register a metric computed from its own per-batch collector (see :class:`MetricSpec`);
     ``directions`` says which of its keys are better high ("max") or low ("min")."""
-    METRIC_DIRECTION.update(directions)
+    for key, direction in directions.items():
+        METRIC_DIRECTION[key] = direction
+        METRIC_KEYS.register(key)(direction)
     return _register(name, (), keys, description, collector)
 
 

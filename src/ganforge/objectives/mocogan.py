@@ -40,19 +40,22 @@ class MoCoGANObjective(GANObjective):
         image_width: channels of the frame discriminator's first layer.
         image_weight: weight of the frame game in both D's and G's loss.
         frames_per_clip: frames of each clip the frame discriminator sees per step.
+
+    Takes every option of the standard GAN objective too (penalties, LeCam, conditional...).
     """
 
     def __init__(self, cfg, data_info: Dict[str, object], image_discriminator: str = "dcgan", image_width: int = 64,
-                 image_weight: float = 1.0, frames_per_clip: int = 1, lecam_weight: float = 0.0):
+                 image_weight: float = 1.0, frames_per_clip: int = 1, **options):
         if data_info.get("kind") != "video":
             raise ConfigError(f"objective=mocogan needs video data (data=moving-mnist); "
                               f"'{data_info.get('name')}' is {data_info.get('kind')} data")
-        if cfg.packing != 1 or cfg.augment.name != "none":
-            raise ConfigError("objective=mocogan takes neither packing nor augment; set packing=1 augment.name=none")
+        if options.get("packing", 1) != 1 or cfg.augment.name != "none":
+            raise ConfigError("objective=mocogan takes neither packing nor augment; set objective.packing=1 "
+                              "augment.name=none")
         channels, frames, height, width = (int(s) for s in data_info["shape"])
         if not 1 <= frames_per_clip <= frames:
             raise ConfigError(f"objective.frames_per_clip must be in 1..{frames}, got {frames_per_clip}")
-        super().__init__(cfg, data_info, lecam_weight=lecam_weight)
+        super().__init__(cfg, data_info, **options)
         sn = bool(cfg.discriminator.kwargs().get("spectral_norm", False))
         self.image_discriminator = create_model(image_discriminator, "discriminator", shape=(channels, height, width),
                                                 num_classes=self.num_classes, width=image_width, spectral_norm=sn)
