@@ -21,7 +21,7 @@ import torch
 from ..cache import cached_arrays
 from ..errors import ConfigError, DataError
 from .audio import AudioDataset
-from .folder import scan_labelled
+from .scan import scan_labelled
 from .registry import DATASETS
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".aiff", ".aif", ".mp3"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -12,8 +12,10 @@ from PIL import Image, UnidentifiedImageError
 
 from ..cache import cached_arrays
 from ..errors import DataError
+from .audio_folder import audio, holds_audio
 from .dataset import Dataset
 from .registry import DATASETS
+from .scan import scan_labelled
 from .transforms import fit_square, to_mode
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -21,20 +23,6 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 
 def _images_in(folder: Path) -> List[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-
-
-def scan_labelled(root: Path, files_in: Callable[[Path], List[Path]]) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
-    """Files ``files_in`` finds under ``root`` and their labels: subfolders holding such files
-    are classes (sorted by name); without any, the files of ``root`` itself, unlabelled."""
-    classes = tuple(sorted(d.name for d in root.iterdir() if d.is_dir() and files_in(d)))
-    if classes:
-        files, labels = [], []
-        for i, name in enumerate(classes):
-            found = files_in(root / name)
-            files += found
-            labels += [i] * len(found)
-        return files, labels, classes
-    return files_in(root), [], ()
 
 
 def scan_folder(root: Path) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
@@ -88,8 +76,6 @@ def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, 
     if not arg:
         raise DataError("data=folder needs a path: data=folder:PATH")
     root = Path(arg).expanduser().resolve()
-    from .audio_folder import audio, holds_audio
-
     if holds_audio(root) and not _holds_images(root):
         return audio(arg, image_size, sample_rate, length, first_slice, normalize)
     files, labels, classes = scan_folder(root)

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from ..errors import ConfigError
 from .dataset import Dataset
+from .embedded import mnist_arrays
 from .registry import DATASETS
 
 Tensor = torch.Tensor
@@ -134,8 +135,6 @@ def moving_mnist(arg: str = "", image_size: int = 64, digits: int = 2, frames: i
         raise ConfigError(f"data_options.digits must be 1 or 2, got {digits}")
     if not 2 <= frames <= 64 or size < 1:
         raise ConfigError(f"data_options.frames must be in 2..64 and size >= 1, got frames={frames}, size={size}")
-    from .embedded import mnist_arrays
-
     pool, labels = mnist_arrays()
     rng = np.random.default_rng(seed)
     index = rng.integers(0, len(pool), (size, digits))

@@ -4,8 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import numpy as np
 import torch
 
+from ..errors import ConfigError
 from ..registry import Registry
 
 MEDIA = Registry("media kind")
@@ -33,8 +35,6 @@ def media_writer(kind: str) -> Optional[MediaWriter]:
 
 def write_array(array: torch.Tensor, out: Path) -> str:
     """Samples as one float32 (or integer) ``.npy`` array."""
-    import numpy as np
-
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     data = array.numpy()
@@ -52,7 +52,5 @@ def atomic_bytes(data: bytes, path: Path) -> None:
 
 
 def check_suffix(out: Path, allowed, what: str) -> None:
-    from ..errors import ConfigError
-
     if Path(out).suffix.lower() not in allowed:
         raise ConfigError(f"{what}; give --out a name ending in {' or '.join(allowed)}, not '{Path(out).name}'")
