@@ -11,9 +11,11 @@ import click
 @click.command(name="eval")
 @click.argument("run", type=click.Path(path_type=Path))
 @click.option("--metrics", "metric_names", default=None,
-              help="comma-separated: fid,kid,is,prdc,modes,stacked_modes (default: the run's metrics)")
+              help="comma-separated: fid,kid,is,prdc,modes,stacked_modes; videos: temporal; audio: notes; "
+                   "text: words,ngrams (default: the run's metrics)")
 @click.option("-n", "num", type=click.IntRange(min=2), default=None, help="generated samples (default: 10000)")
-@click.option("--extractor", default=None, help="auto, mnist, raw or inception (default: the run's)")
+@click.option("--extractor", default=None,
+              help="auto, mnist, raw, inception, mnist-frames (videos) or audio (default: the run's)")
 @click.option("--checkpoint", default="latest", show_default=True, help="latest, best or a checkpoint directory")
 @click.option("--seed", type=int, default=0, show_default=True)
 def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor: Optional[str], checkpoint: str,

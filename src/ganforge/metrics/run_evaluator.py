@@ -17,12 +17,14 @@ from ..data import Dataset
 from ..errors import ConfigError
 from .evaluator import evaluate
 from .extractors import EXTRACTORS, create_extractor
-from .specs import METRIC_DIRECTION
+from .specs import METRIC_DIRECTION, METRICS
 
 MNIST_DOMAIN = ("mnist", "digits", "stacked-mnist")
 
 
 def auto_extractor(dataset: Dataset) -> str:
+    if getattr(dataset, "default_extractor", None):  # videos, audio, text name their own
+        return dataset.default_extractor
     if dataset.kind == "vector":
         return "raw"
     return "mnist" if dataset.name in MNIST_DOMAIN else "inception"
@@ -47,16 +49,20 @@ class RunEvaluator:
             EXTRACTORS.get(extractor)  # a wrong name fails even when no metric needs features
         name = auto_extractor(dataset) if extractor == "auto" else extractor
         self.extractor_name = name
-        needs_features = any(m not in ("modes",) for m in self.metrics)
+        # 'modes' reads raw points and collector metrics bring their own nets: no extractor for them
+        needs_features = any(m != "modes" and METRICS.get(m).collector is None for m in self.metrics)
         self.extractor = create_extractor(name) if needs_features else None
         self.options: Dict[str, Any] = {}
+        context = dataset.metric_context()
+        if context:
+            self.options["context"] = context
         if "modes" in self.metrics:
             if dataset.modes is None:
                 raise ConfigError(f"metric 'modes' needs a Gaussian-mixture dataset (ring8, grid25), not '{dataset.name}'")
             self.options.update(means=dataset.modes[0], std=dataset.modes[1])
 
     def real(self) -> torch.Tensor:
-        x, _ = self.dataset.get(torch.arange(len(self.dataset)))
+        x, _ = self.dataset.get(self.dataset.evaluation_items())
         return x
 
     def __call__(self, sample_fn: Callable[[int], torch.Tensor], progress: Optional[bool] = None) -> Dict[str, float]:

@@ -7,6 +7,7 @@ from typing import Optional
 import torch
 
 from ..images import save_grid, save_scatter
+from ..media import media_writer
 from ..nets.generate import generate
 from .plots import save_loss_curves
 from .rundir import METRICS
@@ -40,7 +41,10 @@ def save_samples(trainer, step: int) -> None:
     out, nrow = trainer.objective.sample_panel(fixed.z, generate(net, fixed.z, fixed.labels))
     path = trainer.run_dir / "samples" / f"step-{step:08d}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    if out.dim() == 4:
+    writer = media_writer(trainer.dataset.kind)
+    if writer is not None:  # videos, audio, text: an animated grid, spectrograms + WAV, a word list
+        writer.panel(out.float().cpu(), path.with_suffix(""), trainer.dataset.info())
+    elif out.dim() == 4:
         save_grid(out, path, nrow or fixed.nrow)
     elif out.shape[1] == 2:
         modes = trainer.dataset.modes
