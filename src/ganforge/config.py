@@ -107,7 +107,7 @@ class TrainConfig(Strict):
     keep_checkpoints: int = Field(3, ge=1)
     num_samples: int = Field(64, gt=0, description="size of the fixed latent batch drawn at each sample step")
     progress: bool = True
-    report: bool = Field(True, description="write report.html into the run directory when training ends")
+    report: bool = Field(True, description="write report.html and loss_curves.png into the run directory")
     tensorboard: bool = Field(True, description="also log scalars and samples for TensorBoard when it is installed")
 
     # Registry lookups raise ConfigError (a ValueError), which pydantic reports against the key.
