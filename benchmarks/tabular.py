@@ -209,11 +209,20 @@ def main(argv=None):
         entries.append((f"ganforge {name}", "ganforge", [s for s in spec.split(",") if s]))
     data = {t: prepared(t) for t in tables}
     tasks = {t: "classification" if data[t][3] in data[t][2] else "regression" for t in tables}
+    done = {}  # fits already in the results file are not repeated (an interrupted run continues)
+    if not args.from_results and not args.no_save and args.results.exists():
+        for line in args.results.read_text().splitlines():
+            r = json.loads(line)
+            done[(r["table"], r["method"], r["seed"])] = r["scores"]
     with tempfile.TemporaryDirectory() as tmp:
         for seed in ([] if args.from_results else args.seeds):  # interleaved: all methods, all tables, then a seed
             for t in tables:
                 train, hold, discrete, target = data[t]
                 for label, method, variant in entries:
+                    if (t, label, seed) in done:
+                        runs.setdefault((t, label), []).append(done[(t, label, seed)])
+                        labels += [label] if label not in labels else []
+                        continue
                     synth, seconds = run_one(method, t, seed, variant, tmp)
                     res = {"seconds": seconds, **score(train, hold, synth, discrete, target)}
                     runs.setdefault((t, label), []).append(res)

@@ -6,12 +6,15 @@
   table smaller than one batch trains on batches of its size (CTGAN draws 500 rows with
   replacement there, so it sees each row more often than ``epochs`` times).
 * ctgan / tvae: the ``ctgan`` package (pip install ctgan), batch 500, pac 10 (CTGAN).
-* copula: a Gaussian copula over normal scores from the ``copulas`` package's univariate fits
-  (numbers) and frequency-interval codes (categories), the way SDV's GaussianCopula encodes them.
+* copula: a Gaussian copula over normal scores from beta marginals fitted by the ``copulas``
+  package (numbers; SDV's GaussianCopula default, a normal where the beta fit fails) and
+  frequency-interval codes (categories, as SDV encodes them).
 
 The peers refuse missing numbers: for them, missing numeric cells are filled with the column's
 median (ganforge models them). Fit time is process CPU time of the fit call alone (imports and
-one warm-up optimizer are paid first), measured in a fresh process per fit by the caller.
+one warm-up optimizer are paid first), measured in a fresh process per fit by the caller. It
+leaves out the joblib worker processes that CTGAN's and TVAE's data transformer (rdt) starts
+for its mixture fits, so their times are lower bounds.
 """
 from __future__ import annotations
 
@@ -64,7 +67,7 @@ def _ctgan(kind: str, train: pd.DataFrame, discrete, epochs, seed) -> Tuple[pd.D
 
 
 def _copula(train: pd.DataFrame, discrete, seed) -> Tuple[pd.DataFrame, float]:
-    from copulas.univariate import Univariate
+    from copulas.univariate import BetaUnivariate, GaussianUnivariate
     from scipy import stats
 
     rng = np.random.default_rng(seed)
@@ -85,10 +88,14 @@ def _copula(train: pd.DataFrame, discrete, seed) -> Tuple[pd.DataFrame, float]:
             inverse.append(lambda u, cats=cats, edges=edges, o=originals:
                            [o[cats[i]] for i in np.minimum(np.searchsorted(edges, u), len(cats) - 1)])
         else:
-            dist = Univariate()
+            dist = BetaUnivariate()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                dist.fit(data[c].to_numpy(dtype=float))
+                try:
+                    dist.fit(data[c].to_numpy(dtype=float))
+                except ValueError:  # a beta that does not converge falls back to a normal (as SDV does)
+                    dist = GaussianUnivariate()
+                    dist.fit(data[c].to_numpy(dtype=float))
             u = dist.cdf(data[c].to_numpy(dtype=float))
             lo_, hi_ = float(data[c].min()), float(data[c].max())
             inverse.append(lambda u, d=dist, lo_=lo_, hi_=hi_: np.clip(d.percent_point(u), lo_, hi_))
