@@ -13,8 +13,8 @@
 The peers refuse missing numbers: for them, missing numeric cells are filled with the column's
 median (ganforge models them). Fit time is process CPU time of the fit call alone (imports and
 one warm-up optimizer are paid first), measured in a fresh process per fit by the caller. It
-leaves out the joblib worker processes that CTGAN's and TVAE's data transformer (rdt) starts
-for its mixture fits, so their times are lower bounds.
+leaves out the joblib worker processes in which ctgan's DataTransformer encodes tables of 500
+rows or more (CTGAN and TVAE), so their times are lower bounds.
 """
 from __future__ import annotations
 
