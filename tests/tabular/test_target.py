@@ -57,11 +57,15 @@ def test_no_target_no_model_and_bad_target_is_one_line(tmp_path):
 
 @pytest.mark.slow
 def test_penguins_synthetic_rows_train_a_species_classifier(tmp_path):
-    # benchmarks/tabular.py: ganforge's median TSTR macro F1 on penguins at 100 epochs is well above this
+    # The protocol of benchmarks/tabular.py on penguins (80/20 split, 100 epochs, recipe
+    # tabular-fast, target species). Measured there: ganforge macro F1 0.40 and 0.56 (seeds 0, 1),
+    # CTGAN 0.23 and 0.59, majority class 0.19.
+    torch.set_num_threads(1)
     train_df, test_df = split(load_penguins(), 0.2, seed=0, stratify="species")
-    run = ganforge.train("tabular", out=tmp_path / "p", data=train_df,
-                         overrides=["progress=false", "report=false", "data_options.target=species"])
-    synth = ganforge.load(run).sample(len(train_df), seed=0)
-    specs = ganforge.load(run).objective.transformer.blocks
-    score = fit_and_score(synth, test_df, [b.spec for b in specs], "species")
-    assert score["f1_macro"] >= 0.8, score
+    run = ganforge.train("tabular-fast", out=tmp_path / "p", data=train_df,
+                         overrides=["progress=false", "data_options.target=species", "steps=100", "batch_size=270",
+                                    "data_options.discrete=[species,island,sex,year]"])
+    gen = ganforge.load(run)
+    synth = gen.sample(len(train_df), seed=0)
+    score = fit_and_score(synth, test_df, [b.spec for b in gen.objective.transformer.blocks], "species")
+    assert score["f1_macro"] >= 0.35, score
