@@ -114,3 +114,20 @@ def test_where_splits_at_a_known_column_name_containing_equals():
     assert parse_where(["k=v=w"]) == {"k": "v=w"}  # unknown columns: the first '='
     with pytest.raises(ConfigError, match="column=value"):
         parse_where(["novalue"], columns)
+
+
+def test_cli_where_on_a_column_named_with_equals(tmp_path):
+    from click.testing import CliRunner
+
+    import ganforge
+    from ganforge.cli import cli
+
+    from .conftest import SMOKE
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a=b": rng.choice(["x=1", "y"], 200), "v": rng.normal(size=200)})
+    run = ganforge.train("tabular", out=tmp_path / "r", data=df, overrides=SMOKE)
+    out = tmp_path / "s.csv"
+    result = CliRunner().invoke(cli, ["sample", str(run), "-n", "20", "--out", str(out), "--where", "a=b=x=1"])
+    assert result.exit_code == 0, result.output
+    assert (pd.read_csv(out)["a=b"] == "x=1").all()
