@@ -15,9 +15,11 @@ Two generator terms from CTAB-GAN (Zhao et al. 2021), each off at weight 0:
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Literal, Optional, Tuple
 
 import torch
+from pydantic import Field
+from typing_extensions import Annotated
 
 from ..augment import create_augment
 from ..errors import ConfigError
@@ -30,8 +32,7 @@ from ..tabular.target import TargetModel
 from ..tabular.transformer import TableTransformer
 from .base import Logs, Objective, StepContext
 from .d_extras import DiscriminatorExtras
-from .gan import GANObjective, d_stats
-from ..train.transfer import trainable_d_parameters
+from .gan import REGULARIZERS, Fraction, GANObjective, d_stats
 from .registry import OBJECTIVES
 
 Tensor = torch.Tensor
@@ -44,12 +45,6 @@ def _check(cfg, data_info: Dict[str, object], pac: int) -> None:
     if pac < 1 or cfg.batch_size % pac:
         raise ConfigError(f"batch size {cfg.batch_size} is not divisible by objective.pac={pac}; "
                           f"choose a batch size that is a multiple of {pac}")
-    if cfg.packing != 1:
-        raise ConfigError("objective=tabular packs rows itself; set objective.pac=K and leave packing=1")
-    if cfg.conditional:
-        raise ConfigError("objective=tabular conditions on its own vectors; leave conditional=false")
-    if cfg.augment.name != "none":
-        raise ConfigError(f"augment={cfg.augment.name} transforms images; use augment=none for tables")
     if not hasattr(GENERATORS.get(cfg.generator.name), "activate"):
         raise ConfigError(f"objective=tabular needs a generator with per-span activations (generator=ctgan), "
                           f"not generator={cfg.generator.name}")
@@ -63,18 +58,29 @@ class TabularObjective(GANObjective):
     cross-entropy on the conditioned column; ``target_weight``: weight of the auxiliary target
     loss (needs data_options.target); ``target_width`` / ``target_depth``: that model's MLP;
     ``target_soft``: charge the generator against its own target probabilities instead of their
-    arg-max (CTAB-GAN); ``info_weight``: weight of the information loss on critic features."""
+    arg-max (CTAB-GAN); ``info_weight``: weight of the information loss on critic features.
+    ``regularizer``/``reg_weight``/``reg_every``/``reg_schedule``/``reg_decay_start``/
+    ``reg_decay_end``: the critic's gradient penalty, as in the GAN objective (CTGAN: gp, weight 10)."""
 
-    def __init__(self, cfg, data_info: Dict[str, object], pac: int = 10, ce_weight: float = 1.0,
-                 target_weight: float = 1.0, target_width: int = 128, target_depth: int = 2,
-                 target_soft: bool = False, info_weight: float = 0.0):
+    components = ("generator", "discriminator")  # rows are never augmented like images
+
+    def __init__(self, cfg, data_info: Dict[str, object], pac: Annotated[int, Field(ge=1, le=1024)] = 10,
+                 ce_weight: Annotated[float, Field(ge=0)] = 1.0,
+                 target_weight: Annotated[float, Field(ge=0)] = 1.0,
+                 target_width: Annotated[int, Field(ge=1, le=65_536)] = 128,
+                 target_depth: Annotated[int, Field(ge=0, le=64)] = 2, target_soft: bool = False,
+                 info_weight: Annotated[float, Field(ge=0)] = 0.0,
+                 regularizer: Literal[REGULARIZERS] = "none",  # type: ignore[valid-type]
+                 reg_weight: float = 10.0, reg_every: Annotated[int, Field(ge=1, le=10_000)] = 1,
+                 reg_schedule: Literal["constant", "linear"] = "constant", reg_decay_start: Fraction = 0.0,
+                 reg_decay_end: Fraction = 1.0):
         Objective.__init__(self)
         _check(cfg, data_info, pac)
-        if min(target_weight, info_weight, ce_weight) < 0 or target_width < 1 or target_depth < 0:
-            raise ConfigError("objective.ce_weight, target_weight and info_weight must be >= 0, "
-                              "target_width >= 1 and target_depth >= 0")
         self.cfg, self.pac, self.ce_weight = cfg, pac, ce_weight
         self.target_weight, self.info_weight = target_weight, info_weight
+        self.regularizer, self.reg_weight, self.reg_every = regularizer, reg_weight, reg_every
+        self.freeze_d = 0  # the critic is an MLP: no blocks to freeze
+        self.reg_schedule, self.reg_decay_start, self.reg_decay_end = reg_schedule, reg_decay_start, reg_decay_end
         self.transformer = TableTransformer.from_json(data_info["table"])
         self.conditions = ConditionSampler([b.counts for b in self.transformer.discrete_blocks])
         # Class ids index the conditional vector's slots (the nets one-hot them), so the
@@ -98,7 +104,7 @@ class TabularObjective(GANObjective):
 
     def d_parameters(self):
         """The critic's, and the auxiliary target model's (it learns from real rows in the D step)."""
-        params = list(trainable_d_parameters(self.discriminator, self.cfg.freeze_d))
+        params = list(super().d_parameters())
         return params + (list(self.target_model.parameters()) if self.target_model is not None else [])
 
     # -- pieces ---------------------------------------------------------------------------
@@ -125,8 +131,8 @@ class TabularObjective(GANObjective):
         return (torch.logsumexp(logits, dim=1) - picked).mean()
 
     # -- steps ----------------------------------------------------------------------------
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, _, _ = self.condition(labels)
+    def d_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        cond, _, _ = self.condition(codes)
         # Fakes get the same conditions in another order, so packs do not pair up row by row.
         cond_fake = None if cond is None else cond[torch.randperm(len(cond), device=cond.device)]
         with torch.no_grad():
@@ -150,8 +156,8 @@ class TabularObjective(GANObjective):
         return ((fake_features.mean(0) - real_features.mean(0)).abs().sum()
                 + (fake_features.std(0) - real_features.std(0)).abs().sum())
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, column, value = self.condition(labels)
+    def g_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        cond, column, value = self.condition(codes)
         raw = self.generator.raw(self.latent(real.shape[0], real.device), cond)
         fake = self.generator.activate(raw)
         real_in = self.packed(real, cond)
