@@ -51,4 +51,5 @@ def save_samples(trainer, step: int) -> None:
         save_scatter(out, path, modes[0] if modes else None, title=f"step {step}")
     if path.exists():
         trainer.log.image("samples", path, step)
-    save_loss_curves(trainer.run_dir / METRICS, trainer.run_dir / "loss_curves.png")
+    if trainer.cfg.plots:  # plots=false: no loss-curve figure (matplotlib alone costs 1-2 CPU s)
+        save_loss_curves(trainer.run_dir / METRICS, trainer.run_dir / "loss_curves.png")
