@@ -23,6 +23,7 @@ from .train.rundir import (
     write_config,
 )
 from .train.sampling import generate
+from .train.timing import PhaseTimer
 from .train.trainer import Trainer
 
 
@@ -46,11 +47,12 @@ def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, ou
     else:
         cfg = resolve_config(recipe, override_list)
     dist.setup(cfg.device)  # no-op unless launched by torchrun
+    timer = PhaseTimer()
     try:
         if resume is not None:
             if dist.is_main():
                 write_config(run_dir, cfg)
-            trainer = Trainer(cfg, run_dir)
+            trainer = Trainer(cfg, run_dir, timer)
             trainer.load_checkpoint(latest)
         else:
             # rank 0 names the run (the default name holds a timestamp) and creates it
@@ -65,12 +67,16 @@ def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, ou
                 if frame is not None:
                     save_frame(frame, run_dir / FRAME_FILE)
             dist.barrier()
-            trainer = Trainer(cfg, run_dir)
+            trainer = Trainer(cfg, run_dir, timer)
         run_dir = trainer.fit()
-        if cfg.report and dist.is_main():
-            from .report.html import report_after_training
+        if dist.is_main():
+            timer.write(run_dir)  # before the report, so the report can show it
+            if cfg.report:
+                from .report.html import report_after_training
 
-            report_after_training(run_dir)
+                with timer("report"):
+                    report_after_training(run_dir)
+                timer.write(run_dir)
         return run_dir
     finally:
         dist.teardown()

