@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -47,9 +48,12 @@ REMEDIES: Dict[str, List[str]] = {
     "Diffusion-GAN noise": ["augment.name=diffusion"],
     "R1 (gamma 1)": ["regularizer=r1", "reg_weight=1"],
 }
-STACKED: Dict[str, List[str]] = {
-    "DCGAN": ["packing=1"],
-    "PacGAN2": ["packing=2"],
+# Stacked MNIST rows: (recipe, overrides). The baselines are the plain DCGAN of the previous default
+# recipe on Stacked MNIST, alone and with PacGAN's packing of 2, at the same CPU budget.
+STACKED = {
+    "stacked-mnist recipe": ("stacked-mnist", []),
+    "plain DCGAN": (PREVIOUS_DEFAULT, ["data=stacked-mnist"]),
+    "PacGAN2 (plain DCGAN, packing=2)": (PREVIOUS_DEFAULT, ["data=stacked-mnist", "packing=2"]),
 }
 
 
@@ -64,10 +68,8 @@ def tasks(args) -> List[Dict[str, Any]]:
         return [{"mode": "limited", "kind": "recipe", "row": row, "recipe": args.limited_recipe, "seed": s,
                  "budget": args.budget, "extra": LIMITED_DATA + extra} for row, extra in REMEDIES.items() for s in seeds]
     if args.stacked:
-        out = [{"mode": "stacked", "kind": "recipe", "row": f"{row} ({r})", "recipe": r, "seed": s,
-                "budget": args.budget, "extra": extra} for r in args.stacked_recipes.split(",")
-               for row, extra in STACKED.items() for s in seeds]
-        return out
+        return [{"mode": "stacked", "kind": "recipe", "row": row, "recipe": r, "seed": s, "budget": args.budget,
+                 "extra": extra} for row, (r, extra) in STACKED.items() for s in seeds]
     out = [{"mode": "families", "kind": "real", "row": "real vs real (held-out digits)", "seed": 0}]
     out += [{"mode": "families", "kind": "handwritten", "row": "hand-written DCGAN (pytorch/examples)", "seed": s,
              "budget": args.budget} for s in seeds]
@@ -120,8 +122,8 @@ def main(argv=None) -> int:
     mode.add_argument("--default-run", action="store_true",
                       help="`ganforge train` as shipped (everything included) vs the previous default recipe")
     ap.add_argument("--limited-recipe", default="dcgan-mnist")
-    ap.add_argument("--stacked-recipes", default="stacked-mnist")
     ap.add_argument("--results", type=Path, default=None, help="JSON-lines file (default benchmarks/results/quality*.jsonl)")
+    ap.add_argument("--keep-runs", type=Path, default=None, help="keep every run's directory under this folder")
     ap.add_argument("--from-results", type=Path, default=None, help="print the tables of a results file and exit")
     args = ap.parse_args(argv)
     if args.from_results is not None:
@@ -136,6 +138,10 @@ def main(argv=None) -> int:
     info.update(torch_threads=1, jobs=args.jobs)
     done = {r.get("key") for r in read_results(results)}
     todo = [t for t in tasks(args) if task_key(t) not in done]
+    if args.keep_runs is not None:  # keep each run's directory, e.g. to export the default run's generator
+        for t in todo:
+            name = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{t['mode']}-{t['row']}-seed{t['seed']}")
+            t["keep_dir"] = str(args.keep_runs.resolve() / name)
     print(f"{len(todo)} runs to do ({len(done)} already in {results})", file=sys.stderr, flush=True)
     run_all(todo, args.jobs, results, info)
     wanted = {task_key(t) for t in tasks(args)}

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import torch
 
@@ -36,24 +36,14 @@ def _evaluator(data: str = "mnist", image_size: int = 32, n: int = EVAL_N):
     return RunEvaluator(load_dataset(data, image_size), METRICS, n=n)
 
 
-def seeded_batches(draw: Callable[[int, int], torch.Tensor], seed: int) -> Callable[[int], torch.Tensor]:
-    """sample_fn for the evaluator: every call draws a fresh batch (seed, seed + 1, ...), so 10,000
-    samples are 10,000 different latents, never one batch repeated."""
-    counter = [seed]
-
-    def sample_fn(n: int) -> torch.Tensor:
-        counter[0] += 1
-        return draw(n, counter[0])
-
-    return sample_fn
-
-
 def score_run(run: Path, seed: int = 10_000, stacked: bool = False) -> Dict[str, float]:
     """Score a run's (EMA) generator; ``stacked``: Stacked-MNIST modes over 26,000 samples instead."""
     import ganforge
 
+    from ganforge.evaluation import seeded_batches
+
     gen = ganforge.load(run)
-    sample_fn = seeded_batches(lambda n, s: gen.sample(n, seed=s), seed)
+    sample_fn = seeded_batches(gen.sample, seed)
     if stacked:
         from ganforge.metrics import evaluate
         from ganforge.metrics.stacked_mnist import DEFAULT_SAMPLES
@@ -104,8 +94,10 @@ def handwritten(seed: int, budget: float, data_options: Optional[Dict[str, Any]]
 
     ds = load_dataset("mnist", 32, **(data_options or {}))
     images, _ = ds.get(torch.arange(len(ds)))
+    from ganforge.evaluation import seeded_batches
+
     net_g, steps, cpu = hw.train(images, budget, seed)
-    scores = _evaluator()(seeded_batches(lambda n, s: hw.sample(net_g, n, s), 10_000))
+    scores = _evaluator()(seeded_batches(lambda n, seed: hw.sample(net_g, n, seed), 10_000))
     return {"steps": steps, "train_cpu_s": cpu, "cpu_s_per_1k_steps": 1000 * cpu / steps, **scores}
 
 
@@ -157,7 +149,8 @@ def run_task(task: Dict[str, Any]) -> Dict[str, Any]:
     one_thread()
     start = time.time()
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = Path(task["keep_dir"]) if task.get("keep_dir") else Path(tmp)  # --keep-runs
+        root.mkdir(parents=True, exist_ok=True)
         kind = task["kind"]
         if kind == "recipe":
             out = train_for_budget(task["recipe"], task["seed"], task["budget"], task.get("extra", []), root)

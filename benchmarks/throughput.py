@@ -1,7 +1,8 @@
 """Training throughput: the ganforge Trainer versus a minimal hand-written loop of the same
 networks, loss and optimizers, measured side by side (interleaved repeats) in one run.
 
-    python benchmarks/throughput.py                 # DCGAN-32 and DCGAN-64, eager and channels-last
+    python benchmarks/throughput.py                 # DCGAN-32, DCGAN-64 and the default recipe's shape
+    python benchmarks/throughput.py --models default --steps 20   # the default recipe's shape only
     python benchmarks/throughput.py --compile       # also torch.compile rows (slow to warm up on CPU)
 
 Prints a markdown table (images/s, overhead ratio = hand-written / Trainer time per step) with
@@ -29,10 +30,13 @@ from ganforge.train.sampling import generate  # noqa: E402
 from ganforge.train.trainer import Trainer  # noqa: E402
 
 MODELS = {
-    "dcgan-32": ["image_size=32", "generator.width=64", "discriminator.width=64"],
-    "dcgan-64": ["image_size=64", "generator.width=64", "discriminator.width=64"],
+    "dcgan-32": ["image_size=32", "generator.width=64", "discriminator.width=64", "batch_size=64"],
+    "dcgan-64": ["image_size=64", "generator.width=64", "discriminator.width=64", "batch_size=64"],
+    # the default recipe's own shape (widths, image size, batch size) with the step the hand-written
+    # loop computes (non-saturating loss, no augmentation or penalty)
+    "default": ["loss=ns", "augment.name=none", "regularizer=none"],
 }
-COMMON = ["ema=0", "monitor=false", "metrics=[]", "progress=false", "batch_size=64"]
+COMMON = ["ema=0", "monitor=false", "metrics=[]", "progress=false"]
 
 
 def make_trainer(model: str, extra, root: Path) -> Trainer:
@@ -90,6 +94,9 @@ def measure(model: str, extra, steps: int, repeats: int, root: Path) -> dict:
         t_trainer.append(time_steps(lambda: trainer.train_step(False), steps))
         t_hand.append(time_steps(lambda: hand_written_step(hand, stream), steps))
     bs = trainer.cfg.batch_size
+    if model == "default":
+        g, d = trainer.cfg.generator.kwargs().get("width"), trainer.cfg.discriminator.kwargs().get("width")
+        model = f"dcgan-mnist (width {g}/{d}, {trainer.cfg.image_size} px, batch {bs})"
     z = torch.randn(512, trainer.cfg.z_dim, device=trainer.device)
     generate(trainer.generator, z[:256], None, batch_size=256)  # warm-up at the timed shape (compile)
     start = time.perf_counter()

@@ -70,6 +70,19 @@ class RunEvaluator:
                         n=self.n, batch_size=self.batch_size, cache_key=key, device=self.device, **self.options)
 
 
+def seeded_batches(draw: Callable[..., torch.Tensor], seed: int = 0) -> Callable[[int], torch.Tensor]:
+    """A ``sample_fn`` for the evaluators: each call ``draw(n, seed=s)`` gets its own seed s (derived
+    from ``seed`` and the call count), so n samples come from n different latents and the whole set
+    is reproducible. ``draw`` is e.g. ``ganforge.load(run).sample``."""
+    count = [0]
+
+    def sample_fn(n: int) -> torch.Tensor:
+        count[0] += 1
+        return draw(n, seed=(seed + count[0]) * 1_000_003)
+
+    return sample_fn
+
+
 def is_better(metric: str, value: float, best: Optional[float]) -> bool:
     """Whether ``value`` improves on ``best`` for ``metric`` (direction from METRIC_DIRECTION)."""
     if best is None:

@@ -25,7 +25,7 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
     from ..api import load
     from ..data import load_dataset
     from ..errors import ConfigError
-    from ..evaluation import RunEvaluator
+    from ..evaluation import RunEvaluator, seeded_batches
     from ..metrics import METRICS
 
     gen = load(run, checkpoint=checkpoint, device="auto")
@@ -43,13 +43,7 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
         raise ConfigError(f"the run has no default metrics; pass --metrics, e.g. --metrics {','.join(METRICS.names())}")
     dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
     evaluator = RunEvaluator(dataset, names, extractor or cfg.extractor, num or 10_000, device=gen.device)
-    counter = {"seed": seed}
-
-    def draw(n: int):
-        counter["seed"] += 1  # each batch from its own seed: reproducible, all different
-        return gen.sample(n, seed=counter["seed"] * 1_000_003)
-
-    results = evaluator(draw)
+    results = evaluator(seeded_batches(gen.sample, seed))  # each batch its own seed: reproducible, all different
     report = {"run": str(run), "checkpoint": checkpoint, "n": evaluator.n, "extractor": evaluator.extractor_name,
               "metrics": names, "results": results}
     out = run / "eval.json"

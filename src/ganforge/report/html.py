@@ -125,6 +125,23 @@ def section_health(rows: List[Dict[str, Any]]) -> str:
     return out
 
 
+def section_timing(run: Path) -> str:
+    """Where the run's time went (``timing.json``, written by ``ganforge train`` before this page)."""
+    from ..train.timing import read_timing
+
+    timing = read_timing(run)
+    out = "<h2 id='time'>Where the time went</h2>"
+    if not timing:
+        return out + "<p class='muted'>no timing.json in this run</p>"
+    total = timing.get("total", {}).get("cpu_s") or 0.0
+    rows = [(phase, "" if r.get("wall_s") is None else f"{r['wall_s']:.1f}", f"{r.get('cpu_s') or 0.0:.1f}",
+             f"{100 * (r.get('cpu_s') or 0.0) / total:.0f}%" if total and phase != "total" else "")
+            for phase, r in timing.items()]
+    note = "" if "report" in timing else "; the report itself is timed after this page is written"
+    return out + (f"<p class='muted'>process CPU seconds (all threads) and wall seconds per phase{note}</p>"
+                  + _table(["phase", "wall s", "CPU s", "share of CPU"], rows))
+
+
 def _per_class_grid(gen, per_class: int = 8) -> Tuple[str, str]:
     k = min(gen.num_classes, 16)
     labels = torch.arange(k).repeat_interleave(per_class)
@@ -283,12 +300,13 @@ def build_report(run_dir: Union[str, Path], out: Union[str, Path, None] = None, 
              _guarded("Training curves", lambda: section_training(rows)),
              _guarded("Metrics over time", lambda: section_metrics(rows, best, translation)),
              _guarded("Samples across training", lambda: section_strip(run)),
-             _guarded("Health", lambda: section_health(rows))]
+             _guarded("Health", lambda: section_health(rows)),
+             _guarded("Where the time went", lambda: section_timing(run))]
     parts += _generator_sections(run, memorization, examples, translation)
     steps = max((r["step"] for r in rows), default=0)
     title = f"ganforge report: {run.name}"
     links = [("config", "config"), ("training", "curves"), ("metrics", "metrics"), ("progress", "progress"),
-             ("health", "health")]
+             ("health", "health"), ("time", "time")]
     links += [("triplets", "input / output / target")] if translation else [("final", "samples"),
                                                                             ("memorization", "memorization")]
     nav = " · ".join(f"<a href='#{a}'>{t}</a>" for a, t in links)
