@@ -11,7 +11,7 @@ def tiny_ring8():
 @pytest.fixture
 def tiny_mnist():
     """Overrides for a seconds-long DCGAN run on 16 px MNIST."""
-    return ["image_size=16", "steps=6", "batch_size=16", "generator.width=8", "discriminator.width=8",
+    return ["image_size=16", "steps=6", "lr_schedule=constant", "batch_size=16", "generator.width=8", "discriminator.width=8",
             "log_every=2", "sample_every=3", "checkpoint_every=3", "progress=false", "num_samples=16", "eval_n=100", "report=false"]
 
 

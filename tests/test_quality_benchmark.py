@@ -66,3 +66,13 @@ def test_mnist_subset_is_fixed_and_class_balanced():
     assert (a.x == b.x).all()
     with pytest.raises(DataError, match="subset=6000"):
         load_dataset("mnist", 16, subset=6000)
+
+
+def test_stacked_recipe_trains_and_counts_modes(tmp_path):
+    import ganforge
+
+    run = ganforge.train("stacked-mnist", out=tmp_path / "run", overrides=[
+        "image_size=16", "steps=2", "generator.width=8", "discriminator.width=8", "eval_n=200", "progress=false",
+        "report=false", "sample_every=2", "checkpoint_every=2", "log_every=1", "data_options.size=500"])
+    evals = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if '"eval"' in line]
+    assert 1 <= evals[-1]["modes_covered"] <= 200 and evals[-1]["kl_to_uniform"] > 0
