@@ -43,7 +43,7 @@ def main() -> None:
     meta_path = out.with_suffix(".json")
     meta = json.loads(meta_path.read_text())
     meta["quality"] = {"n": 10_000, "extractor": "mnist", "reference": "the 5,000 embedded digits",
-                       "steps": steps, **{k: round(v, 4) for k, v in scores.items()}}
+                       "steps": gen.cfg.steps, **{k: round(v, 4) for k, v in scores.items()}}
     meta_path.write_text(json.dumps(meta, indent=1, default=str))
     print(f"exported {args.run} -> {out}: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
 
