@@ -76,6 +76,12 @@ def default_run_table(groups) -> None:
                      median_range(runs, "kid", 3), median_range(runs, "precision", 3), median_range(runs, "recall", 3),
                      median_range(runs, "coverage", 3)])
     _table(header, body)
+    reference = next((runs for label, runs in groups.items() if label.startswith("previous")), None)
+    ref_fid = _median(reference, "fid") if reference else None
+    for label, runs in groups.items():
+        fid = _median(runs, "fid")
+        if ref_fid and fid is not None and runs is not reference:
+            print(f"\n{label}: median FID {fid:.2f} = {fid / ref_fid:.2f} x the previous default's {ref_fid:.2f}")
     print()
     phases: List[str] = []
     for runs in groups.values():

@@ -3,10 +3,11 @@ export it into the package (``src/ganforge/weights/pretrained_mnist.{safetensors
 it with the quality benchmark's protocol (10,000 samples, MNIST-classifier features, against the
 5,000 embedded digits); the scores are stored in the JSON under "quality".
 
-    OMP_NUM_THREADS=1 PYTHONPATH=src python scripts/train_pretrained_mnist.py [--steps-scale 2] [--run runs/pretrained-mnist]
+    OMP_NUM_THREADS=1 PYTHONPATH=src python scripts/train_pretrained_mnist.py [--steps-scale 1] [--run runs/pretrained-mnist]
 
-``--steps-scale 2`` (the default) trains twice the recipe's steps with the same schedule; the export
-keeps only the EMA generator's weights.
+The shipped file is the recipe as it stands, seed 0 (``--steps-scale 1``, the same weights as
+``ganforge train dcgan-mnist seed=0``); ``--steps-scale 2`` trains twice the steps with the same
+schedule. The export keeps only the EMA generator's weights.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ RECIPE = "dcgan-mnist"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps-scale", type=float, default=2.0, help="multiple of the recipe's steps")
+    parser.add_argument("--steps-scale", type=float, default=1.0, help="multiple of the recipe's steps")
     parser.add_argument("--run", type=Path, default=Path("runs/pretrained-mnist"))
     parser.add_argument("--skip-training", action="store_true", help="export an existing --run")
     args = parser.parse_args()

@@ -1,4 +1,5 @@
 import pytest
+import torch
 
 
 @pytest.fixture
@@ -19,3 +20,12 @@ def tiny_mnist():
 def _private_cache(tmp_path_factory, monkeypatch):
     """Each test session gets its own data cache (tests of caching see a cold start)."""
     monkeypatch.setenv("GANFORGE_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def one_thread():
+    """One torch thread for the duration of a test (training-quality tests measure at that setting)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

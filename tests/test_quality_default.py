@@ -1,18 +1,9 @@
 """The default recipe trains to the quality benchmark's measured level (slow: a full default run)."""
 import pytest
-import torch
 
 import ganforge
 from ganforge.data import load_dataset
 from ganforge.evaluation import RunEvaluator, seeded_batches
-
-
-@pytest.fixture
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.mark.slow
