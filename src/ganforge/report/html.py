@@ -24,6 +24,7 @@ from ..loading import load_generator
 from ..train.checkpoint import latest_checkpoint
 from ..train.rundir import CONFIG, DATA_INFO, METRICS, load_run_config
 from ..train.runlog import read_metrics
+from ..train.timing import read_timing
 from ..translate.quality import mean_db
 from .embed import array_uri, figure_uri, file_uri, pyplot
 from .memorize import nearest_training_items
@@ -135,8 +136,6 @@ def section_health(rows: List[Dict[str, Any]]) -> str:
 
 def section_timing(run: Path) -> str:
     """Where the run's time went (``timing.json``, written by ``ganforge train`` before this page)."""
-    from ..train.timing import read_timing
-
     timing = read_timing(run)
     out = "<h2 id='time'>Where the time went</h2>"
     if not timing:
