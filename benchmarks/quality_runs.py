@@ -31,7 +31,7 @@ def one_thread() -> None:
 
 def _evaluator(data: str = "mnist", image_size: int = 32, n: int = EVAL_N):
     from ganforge.data import load_dataset
-    from ganforge.evaluation import RunEvaluator
+    from ganforge.metrics.run_evaluator import RunEvaluator
 
     return RunEvaluator(load_dataset(data, image_size), METRICS, n=n)
 
@@ -40,7 +40,7 @@ def score_run(run: Path, seed: int = 10_000, stacked: bool = False) -> Dict[str,
     """Score a run's (EMA) generator; ``stacked``: Stacked-MNIST modes over 26,000 samples instead."""
     import ganforge
 
-    from ganforge.evaluation import seeded_batches
+    from ganforge.metrics.run_evaluator import seeded_batches
 
     gen = ganforge.load(run)
     sample_fn = seeded_batches(gen.sample, seed)
@@ -94,7 +94,7 @@ def handwritten(seed: int, budget: float, data_options: Optional[Dict[str, Any]]
 
     ds = load_dataset("mnist", 32, **(data_options or {}))
     images, _ = ds.get(torch.arange(len(ds)))
-    from ganforge.evaluation import seeded_batches
+    from ganforge.metrics.run_evaluator import seeded_batches
 
     net_g, steps, cpu = hw.train(images, budget, seed)
     scores = _evaluator()(seeded_batches(lambda n, seed: hw.sample(net_g, n, seed), 10_000))

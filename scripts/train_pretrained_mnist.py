@@ -18,8 +18,8 @@ from pathlib import Path
 import ganforge
 from ganforge.config import resolve_config
 from ganforge.data import load_dataset
-from ganforge.evaluation import RunEvaluator, seeded_batches
-from ganforge.pretrained import export_pretrained
+from ganforge.loading import export_pretrained
+from ganforge.metrics.run_evaluator import RunEvaluator, seeded_batches
 
 RECIPE = "dcgan-mnist"
 

@@ -3,7 +3,7 @@ import pytest
 
 import ganforge
 from ganforge.data import load_dataset
-from ganforge.evaluation import RunEvaluator, seeded_batches
+from ganforge.metrics.run_evaluator import RunEvaluator, seeded_batches
 
 
 @pytest.mark.slow

@@ -6,6 +6,8 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from ..errors import DataError
+
 Tensor = torch.Tensor
 
 
@@ -77,8 +79,6 @@ class BatchStream:
 
     def __post_init__(self) -> None:
         if len(self.dataset) < self.batch_size * self.world_size:
-            from ..errors import DataError
-
             raise DataError(f"dataset '{self.dataset.name}' has {len(self.dataset)} items, fewer than one batch "
                             f"({self.batch_size * self.world_size}); lower batch_size or add data")
 
