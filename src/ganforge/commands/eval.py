@@ -28,7 +28,7 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
     from ..data import load_dataset
     from ..errors import ConfigError
     from ..metrics import METRICS
-    from ..metrics.run_evaluator import RunEvaluator
+    from ..metrics.run_evaluator import RunEvaluator, seeded_batches
 
     gen = load(run, checkpoint=checkpoint, device="auto")
     if gen.kind == "table":  # tables have their own suite: column shapes, pair trends, ML efficacy, privacy
@@ -45,13 +45,7 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
         raise ConfigError(f"the run has no default metrics; pass --metrics, e.g. --metrics {','.join(METRICS.names())}")
     dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
     evaluator = RunEvaluator(dataset, names, extractor or cfg.extractor, num or 10_000, device=gen.device)
-    counter = {"seed": seed}
-
-    def draw(n: int):
-        counter["seed"] += 1  # each batch from its own seed: reproducible, all different
-        return gen.sample(n, seed=counter["seed"] * 1_000_003)
-
-    results = evaluator(draw)
+    results = evaluator(seeded_batches(gen.sample, seed))  # each batch its own seed: reproducible, all different
     report = {"run": str(run), "checkpoint": checkpoint, "n": evaluator.n, "extractor": evaluator.extractor_name,
               "metrics": names, "results": results}
     out = run / "eval.json"

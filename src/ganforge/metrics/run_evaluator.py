@@ -15,7 +15,7 @@ import torch
 
 from ..data import Dataset
 from ..errors import ConfigError
-from .evaluator import evaluate
+from .evaluator import evaluate, real_statistics
 from .extractors import EXTRACTORS, create_extractor
 from .specs import METRIC_DIRECTION, METRICS
 
@@ -65,12 +65,34 @@ class RunEvaluator:
         x, _ = self.dataset.get(self.dataset.evaluation_items())
         return x
 
+    def prepare(self) -> None:
+        """Compute (or read from the cache) the real data's features now, so the first evaluation
+        does not pay for them; a no-op for metrics that need none."""
+        if self.extractor is None or not any(METRICS.get(m).needs & {"real_stats", "real_features"}
+                                             for m in self.metrics):
+            return
+        extractor = self.extractor.to(self.device) if self.device is not None else self.extractor
+        real_statistics(self.real(), extractor, self.batch_size, cache_key(self.dataset, self.extractor_name))
+
     def __call__(self, sample_fn: Callable[[int], torch.Tensor], progress: Optional[bool] = None) -> Dict[str, float]:
         """Metric values of ``sample_fn``'s samples; ``progress``: bars with an ETA (None: on a terminal)."""
         key = cache_key(self.dataset, self.extractor_name)
         return evaluate(sample_fn, self.real(), self.metrics, extractor=self.extractor or self.extractor_name,
                         n=self.n, batch_size=self.batch_size, cache_key=key, device=self.device, progress=progress,
                         **self.options)
+
+
+def seeded_batches(draw: Callable[..., torch.Tensor], seed: int = 0) -> Callable[[int], torch.Tensor]:
+    """A ``sample_fn`` for the evaluators: each call ``draw(n, seed=s)`` gets its own seed s (derived
+    from ``seed`` and the call count), so n samples come from n different latents and the whole set
+    is reproducible. ``draw`` is e.g. ``ganforge.load(run).sample``."""
+    count = [0]
+
+    def sample_fn(n: int) -> torch.Tensor:
+        count[0] += 1
+        return draw(n, seed=(seed + count[0]) * 1_000_003)
+
+    return sample_fn
 
 
 def is_better(metric: str, value: float, best: Optional[float]) -> bool:
