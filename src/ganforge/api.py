@@ -17,6 +17,7 @@ from .loading import load_generator, resolve_checkpoint  # noqa: F401  (re-expor
 from .report.html import report_after_training
 from .train.run import run_training
 from .train.rundir import load_run_config
+from .train.timing import PhaseTimer
 
 
 def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, out: Union[str, Path, None] = None,
@@ -29,10 +30,15 @@ def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, ou
     pandas DataFrame (``train("tabular", data=df)``): it is saved as the run's ``table.csv``.
     When the config says ``report: true`` the run's ``report.html`` is written at the end.
     """
-    run_dir = run_training(recipe, out=out, resume=resume, overrides=overrides, **kw)
-    cfg = load_run_config(run_dir)
-    if cfg.report and dist.is_main():
-        report_after_training(run_dir, load_generator, progress=cfg.progress)
+    timer = PhaseTimer()  # where the time goes: timing.json, printed by `ganforge train`
+    run_dir = run_training(recipe, out=out, resume=resume, overrides=overrides, timer=timer, **kw)
+    if dist.is_main():
+        timer.write(run_dir)  # before the report, so the report can show it
+        cfg = load_run_config(run_dir)
+        if cfg.report:
+            with timer("report"):
+                report_after_training(run_dir, load_generator, progress=cfg.progress)
+            timer.write(run_dir)
     return run_dir
 
 

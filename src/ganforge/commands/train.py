@@ -63,6 +63,12 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
     table = read_data_info(run_dir).get("kind") == "table"
     more = "-n 1000 --out synth.csv" if table else "-n 64 --grid --out samples.png"
     click.echo(f"  sample more: ganforge sample {run_dir} {more}")
+    from ..train.timing import format_timing, read_timing
+
+    timing = read_timing(run_dir)
+    if timing:
+        click.echo(f"where the time went ({run_dir / 'timing.json'}):")
+        click.echo("\n".join(format_timing(timing)))
 
 
 def final_metrics(run_dir: Path) -> list:

@@ -110,9 +110,12 @@ def real_statistics(real: Any, extractor: Any, batch_size: int = 500, cache_key:
 
 
 def _collect_fakes(sample_fn: Callable[[int], torch.Tensor], n: int, batch_size: int, extractor: Any,
-                   needs: frozenset, classifier: Any, progress: Optional[bool] = None) -> MetricInputs:
+                   needs: frozenset, classifier: Any, collectors: Optional[Dict[str, Any]] = None,
+                   progress: Optional[bool] = None) -> MetricInputs:
     """Generate n samples in batches, keeping only what the metrics need (never the images)."""
     feats, probs, raw, stacked = [], [], [], []
+    collectors = collectors or {}
+    rows: Dict[str, list] = {name: [] for name in collectors}
     done = 0
     with torch.no_grad(), bar(n, "generated samples", "img", progress, leave=False) as shown:
         while done < n:
@@ -134,13 +137,16 @@ def _collect_fakes(sample_fn: Callable[[int], torch.Tensor], n: int, batch_size:
                 raw.append(x.reshape(bs, -1).float().cpu())
             if "stacked" in needs:
                 stacked.append(classify_stacked(x, classifier, batch_size=bs))
+            for name, collect in collectors.items():
+                rows[name].append(np.asarray(collect(x)))
             done += bs
             shown.update(bs)
 
     def cat(parts, dtype=np.float32):  # float32 storage; metrics compute in float64
         return torch.cat(parts).numpy().astype(dtype, copy=False) if parts else None
 
-    return MetricInputs(features=cat(feats), probs=cat(probs), raw=cat(raw), stacked=cat(stacked, np.int64))
+    return MetricInputs(features=cat(feats), probs=cat(probs), raw=cat(raw), stacked=cat(stacked, np.int64),
+                        collected={name: np.concatenate(parts) for name, parts in rows.items()})
 
 
 def _on_device(module: Any, device: Optional[Union[str, torch.device]]) -> Any:
@@ -197,7 +203,8 @@ def evaluate(sample_fn: Callable[[int], torch.Tensor], real: Any, metrics: Union
     stats = None
     if needs & {"real_stats", "real_features"}:  # before sampling, so a missing cache fails fast
         stats = real_statistics(real, ext, batch_size, cache_key, cache_dir, seed=opt["seed"], progress=progress)
-    inputs = _collect_fakes(sample_fn, n, batch_size, ext, needs, classifier, progress)
+    collectors = {s.name: s.collector(opt, device) for s in specs if s.collector is not None}
+    inputs = _collect_fakes(sample_fn, n, batch_size, ext, needs, classifier, collectors, progress)
     if stats is not None:
         inputs.real_mu, inputs.real_sigma = stats["mu"], stats["sigma"]
         inputs.real_features = stats["features"]

@@ -1,6 +1,6 @@
 """Network registry. One family per file; importing this package registers them all."""
 from . import (  # noqa: F401
-    biggan, dcgan, mlp, patchgan, progan, r3gan, resnet, resnet_gen, rrdb, stylegan2, tabular, unet)
+    biggan, charcnn, dcgan, mlp, mocogan, patchgan, progan, r3gan, resnet, resnet_gen, rrdb, stylegan2, tabular, unet, wavegan)
 from .base import DOutput
 from .registry import DISCRIMINATORS, GENERATORS, create_model, list_models, register_model
 from ..registry import import_submodules

@@ -176,15 +176,15 @@ class GANObjective(Objective):
         return {"d": self.reg_every} if active else {}
 
     def step_penalty(self, real: Tensor, fake: Tensor, labels: Optional[Tensor], ctx: StepContext, logs: Logs,
-                     critic=None, group: Optional[int] = None) -> Tensor:
+                     critic=None, group: Optional[int] = None, tag: str = "") -> Tensor:
         """The penalty term of a main D step: every step when not lazy; 0 when lazy with its own
         phase (:meth:`d_reg_step`); otherwise every ``reg_every``-th step, scaled by it."""
         every = self.reg_every
         if not self.lazy_penalty():
-            return self.penalty(real, fake, labels, ctx, logs, critic, group)
+            return self.penalty(real, fake, labels, ctx, logs, critic, group, tag)
         if self.separate_reg_phase or ctx.d_step % every:
             return real.new_zeros(())
-        return every * self.penalty(real, fake, labels, ctx, logs, critic, group)
+        return every * self.penalty(real, fake, labels, ctx, logs, critic, group, tag)
 
     def d_reg_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:
         """StyleGAN2's lazy regularization: every ``reg_every`` D steps, the penalty times
@@ -202,10 +202,11 @@ class GANObjective(Objective):
         return (every * value, logs) if logs else None
 
     def penalty(self, real: Tensor, fake: Tensor, labels: Optional[Tensor], ctx: StepContext, logs: Logs,
-                critic=None, group: Optional[int] = None) -> Tensor:
+                critic=None, group: Optional[int] = None, tag: str = "") -> Tensor:
         """Weighted gradient penalty at clean samples ``real``/``fake`` (N, ...). ``critic`` maps them
         to D's logits, by default through :meth:`judge` (augmentation, noise, packing), so the
-        gradient flows back through the augmentation; ``group`` is the samples per D input."""
+        gradient flows back through the augmentation; ``group`` is the samples per D input;
+        objectives with a second discriminator pass its critic with a ``tag`` for the log key."""
         kind = self.regularizer
         weight = self.reg_weight * reg_factor(self, ctx.progress)
         if kind == "none" or weight == 0:
@@ -220,7 +221,7 @@ class GANObjective(Objective):
                 value = value + r1_penalty(critic, real, group)
             if kind in ("r2", "r1r2"):
                 value = value + r2_penalty(critic, fake, group)
-        logs[f"reg_{kind}"] = value.detach()
+        logs[f"reg_{kind}{tag}"] = value.detach()
         return weight * value
 
     def after_d_step(self, ctx: StepContext) -> None:

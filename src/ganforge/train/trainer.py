@@ -29,6 +29,7 @@ from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
 from .sampling import FixedBatch, save_samples
 from .speed import compile_in_place, lazy_betas, lazy_ratio, make_adam, to_channels_last
+from .timing import PhaseTimer
 from .transfer import init_from
 
 
@@ -48,11 +49,13 @@ class TrainingInterrupted(Exception):
 
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, run_dir: Path):
+    def __init__(self, cfg: TrainConfig, run_dir: Path, timer: Optional[PhaseTimer] = None):
         self.cfg, self.run_dir = cfg, Path(run_dir)
+        self.timer = timer if timer is not None else PhaseTimer()  # where the time goes (timing.json)
         seed_everything(cfg.seed)  # same on every rank: identical initial weights
         self.device = local_device(pick_device(cfg.device))
-        self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
+        with self.timer("data cache"):
+            self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
         self.objective = build_objective(cfg, self.dataset.info())
         if cfg.init_from:  # before optimizers and the EMA copy; a resume then overwrites it all
             init_from(self.objective, cfg.init_from)
@@ -74,7 +77,8 @@ class Trainer:
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.fixed = FixedBatch.create(cfg, self.dataset, self.objective, self.device)
         self.log = MetricsLog(self.run_dir / METRICS, tensorboard=cfg.tensorboard)
-        self.eval_hook = EvalHook.create(self) if cfg.metrics else None
+        with self.timer("data cache"):  # real-data features for the metrics, cached on disk
+            self.eval_hook = EvalHook.create(self) if cfg.metrics else None
         self.guard = HealthGuard(self) if cfg.monitor else None
         if world_size() > 1:
             seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
@@ -96,8 +100,9 @@ class Trainer:
         rngs = gather_to_main(rng_state())
         path = ckpt.checkpoint_path(self.run_dir, self.step)
         if is_main():
-            self.save_checkpoint_to(path, rngs)
-            ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
+            with self.timer("checkpoints"):
+                self.save_checkpoint_to(path, rngs)
+                ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
         barrier()
         return path
 
@@ -261,7 +266,8 @@ class Trainer:
             while self.step < cfg.steps:
                 last = self.step + 1 == cfg.steps
                 want_logs = (self.step + 1) % cfg.log_every == 0 or last
-                logs = self.train_step(want_logs)
+                with self.timer("training steps"):
+                    logs = self.train_step(want_logs)
                 self.step += 1
                 bar.update(1)
                 if want_logs:
@@ -276,9 +282,10 @@ class Trainer:
                         self._rollback(bar, flags)
                         continue
                 if is_main() and (self.step % cfg.sample_every == 0 or last):
-                    save_samples(self, self.step)
+                    with self.timer("sampling"):
+                        save_samples(self, self.step)
                 if self.eval_hook is not None and self.eval_hook.due(self.step, last):
-                    with phase(bar, "evaluating " + ",".join(cfg.metrics)):
+                    with self.timer("evaluation"), phase(bar, "evaluating " + ",".join(cfg.metrics)):
                         results = self.eval_hook.run(self.step, progress=shown)
                     post.update({k: f"{v:.4g}" for k, v in results.items() if k == self.eval_hook.metric})
                     bar.set_postfix(post)
