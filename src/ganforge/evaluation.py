@@ -15,7 +15,7 @@ import torch
 
 from .data import Dataset
 from .errors import ConfigError
-from .metrics import METRIC_DIRECTION, create_extractor, evaluate
+from .metrics import METRIC_DIRECTION, METRICS, create_extractor, evaluate
 
 MNIST_DOMAIN = ("mnist", "digits", "stacked-mnist")
 
@@ -43,7 +43,9 @@ class RunEvaluator:
         self.dataset, self.metrics, self.n, self.batch_size, self.device = dataset, list(metrics), n, batch_size, device
         name = auto_extractor(dataset) if extractor == "auto" else extractor
         self.extractor_name = name
-        needs_features = any(m not in ("modes",) for m in self.metrics)
+        # Extractors are built only for metrics that use features (Inception weights may be absent).
+        needs = set().union(*(METRICS.get(m).needs for m in self.metrics)) if self.metrics else set()
+        needs_features = bool(needs & {"features", "probs", "real_stats", "real_features", "stacked"})
         self.extractor = create_extractor(name) if needs_features else None
         self.options: Dict[str, Any] = {}
         if "modes" in self.metrics:

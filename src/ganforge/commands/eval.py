@@ -11,7 +11,7 @@ import click
 @click.command(name="eval")
 @click.argument("run", type=click.Path(path_type=Path))
 @click.option("--metrics", "metric_names", default=None,
-              help="comma-separated: fid,kid,is,prdc,modes,stacked_modes (default: the run's metrics)")
+              help="comma-separated: fid,kid,is,prdc,modes,stacked_modes,c2st (default: the run's metrics)")
 @click.option("-n", "num", type=click.IntRange(min=2), default=None, help="generated samples (default: 10000)")
 @click.option("--extractor", default=None, help="auto, mnist, raw or inception (default: the run's)")
 @click.option("--checkpoint", default="latest", show_default=True, help="latest, best or a checkpoint directory")

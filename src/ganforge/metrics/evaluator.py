@@ -12,6 +12,7 @@ import torch
 
 from ..cache import CACHE_ENV, default_cache_dir  # noqa: E402,F401  (re-exported)
 from ..errors import ConfigError, DataError
+from .detector import images_to_uint8
 from .extractors import create_extractor
 from .frechet import feature_stats
 from .specs import DEFAULT_OPTIONS, MetricInputs, resolve
@@ -104,7 +105,7 @@ def real_statistics(real: Any, extractor: Any, batch_size: int = 500, cache_key:
 def _collect_fakes(sample_fn: Callable[[int], torch.Tensor], n: int, batch_size: int, extractor: Any,
                    needs: frozenset, classifier: Any) -> MetricInputs:
     """Generate n samples in batches, keeping only what the metrics need (never the images)."""
-    feats, probs, raw, stacked = [], [], [], []
+    feats, probs, raw, stacked, samples = [], [], [], [], []
     done = 0
     with torch.no_grad():
         while done < n:
@@ -126,12 +127,22 @@ def _collect_fakes(sample_fn: Callable[[int], torch.Tensor], n: int, batch_size:
                 raw.append(x.reshape(bs, -1).float().cpu())
             if "stacked" in needs:
                 stacked.append(classify_stacked(x, classifier, batch_size=bs))
+            if "samples" in needs:
+                samples.append(_stored(x))
             done += bs
 
     def cat(parts, dtype=np.float32):  # float32 storage; metrics compute in float64
         return torch.cat(parts).numpy().astype(dtype, copy=False) if parts else None
 
-    return MetricInputs(features=cat(feats), probs=cat(probs), raw=cat(raw), stacked=cat(stacked, np.int64))
+    return MetricInputs(features=cat(feats), probs=cat(probs), raw=cat(raw), stacked=cat(stacked, np.int64),
+                        samples=torch.cat(samples).numpy() if samples else None)
+
+
+def _stored(x: torch.Tensor) -> torch.Tensor:
+    """Items kept whole for metrics that train on them (c2st): images as the 8-bit values a PNG
+    holds (4x less memory than floats), vectors as float32, on the CPU."""
+    x = x.detach().float().cpu()
+    return images_to_uint8(x) if x.dim() == 4 else x
 
 
 def _on_device(module: Any, device: Optional[Union[str, torch.device]]) -> Any:
@@ -147,15 +158,16 @@ def evaluate(sample_fn: Callable[[int], torch.Tensor], real: Any, metrics: Union
     sample_fn(batch_size) -> Tensor batch_size x ... (images N x C x H x W in [-1, 1], or N x D).
     real: Tensor N_real x ... of real data (None: use the cache of ``cache_key``; fine when only
       'is', 'modes' or 'stacked_modes' are requested).
-    metrics: names from METRICS ('fid', 'kid', 'is', 'prdc', 'modes', 'stacked_modes'), a list or a
-      comma-separated string.
+    metrics: names from METRICS ('fid', 'kid', 'is', 'prdc', 'modes', 'stacked_modes', 'c2st'), a list or
+      a comma-separated string.
     extractor: a registered name ('inception', 'mnist', 'raw') or an extractor object.
     cache_key/cache_dir: real-feature cache ``<cache_dir>/<cache_key>.npz`` (default dir
       $GANFORGE_CACHE or ~/.cache/ganforge), e.g. key "mnist-32-mnist".
-    options: kid_subsets, kid_subset_size, is_splits, k_pr, k_dc, seed, and for 'modes' the mixture's
-      means (K x D) and std (plus n_std, default 3).
+    options: kid_subsets, kid_subset_size, is_splits, k_pr, k_dc, seed, c2st_epochs, and for 'modes' the
+      mixture's means (K x D) and std (plus n_std, default 3).
     Returns a flat dict of floats, e.g. {"fid", "kid", "kid_std", "is", "is_std", "precision", "recall",
-      "density", "coverage", "modes_covered", "high_quality", "reverse_kl", "kl_to_uniform"}.
+      "density", "coverage", "modes_covered", "high_quality", "reverse_kl", "kl_to_uniform", "c2st_auc",
+      "c2st_accuracy", "c2st_p_value"}.
     """
     specs = resolve(metrics)
     unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
@@ -185,7 +197,11 @@ def evaluate(sample_fn: Callable[[int], torch.Tensor], real: Any, metrics: Union
     stats = None
     if needs & {"real_stats", "real_features"}:  # before sampling, so a missing cache fails fast
         stats = real_statistics(real, ext, batch_size, cache_key, cache_dir, seed=opt["seed"])
+    if "real_samples" in needs and real is None:
+        raise ConfigError("metric 'c2st' trains a classifier on real items: pass real= (a cache holds features only)")
     inputs = _collect_fakes(sample_fn, n, batch_size, ext, needs, classifier)
+    if "real_samples" in needs:
+        inputs.real_samples = _stored(torch.as_tensor(real)).numpy()
     if stats is not None:
         inputs.real_mu, inputs.real_sigma = stats["mu"], stats["sigma"]
         inputs.real_features = stats["features"]

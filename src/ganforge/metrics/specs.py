@@ -9,6 +9,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..registry import Registry
 from .frechet import feature_stats, frechet_distance
+from .c2st import c2st_metric
 from .iscore import inception_score
 from .kernel import kid
 from .mixtures import mode_coverage
@@ -23,12 +24,13 @@ METRIC_DIRECTION: Dict[str, str] = {
     "fid": "min", "kid": "min", "is": "max",
     "precision": "max", "recall": "max", "density": "max", "coverage": "max",
     "modes_covered": "max", "high_quality": "max", "reverse_kl": "min", "kl_to_uniform": "min",
+    "c2st_auc": "min", "c2st_accuracy": "min", "c2st_p_value": "max",
 }
 
 # Options the evaluator accepts (name -> default), shared by all metrics.
 DEFAULT_OPTIONS: Dict[str, Any] = {
     "kid_subsets": 100, "kid_subset_size": 1000, "is_splits": 10, "k_pr": 3, "k_dc": 5,
-    "means": None, "std": None, "n_std": 3.0, "seed": 0,
+    "means": None, "std": None, "n_std": 3.0, "seed": 0, "c2st_epochs": 10,
 }
 
 
@@ -43,11 +45,14 @@ class MetricInputs:
     probs: Optional[np.ndarray] = None  # N x K float32, generated samples
     raw: Optional[np.ndarray] = None  # N x D float32, flattened generated samples
     stacked: Optional[np.ndarray] = None  # N predicted Stacked-MNIST modes
+    samples: Optional[np.ndarray] = None  # generated items: uint8 N x C x H x W images, or float32 N x D
+    real_samples: Optional[np.ndarray] = None  # real items, stored the same way
 
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked"}."""
+    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked", "samples",
+    "real_samples"}."""
 
     name: str
     needs: FrozenSet[str]
@@ -100,6 +105,12 @@ def _modes(inp: MetricInputs, opt: Dict[str, Any]) -> Dict[str, float]:
            "Stacked-MNIST modes of 1,000 via the MNIST classifier")
 def _stacked(inp: MetricInputs, opt: Dict[str, Any]) -> Dict[str, float]:
     return stacked_mode_stats(inp.stacked)
+
+
+@_register("c2st", ["samples", "real_samples"], ["c2st_auc", "c2st_accuracy", "c2st_p_value"],
+           "classifier two-sample test: held-out AUC/accuracy of a real-vs-generated classifier")
+def _c2st(inp: MetricInputs, opt: Dict[str, Any]) -> Dict[str, float]:
+    return c2st_metric(inp.real_samples, inp.samples, opt)
 
 
 def resolve(metrics) -> Tuple[MetricSpec, ...]:
