@@ -1,5 +1,5 @@
 """Objectives: what one D step and one G step compute, by family."""
-from . import cyclegan, gan, pix2pix, progressive, stylegan2, superres, tabular, zoo  # noqa: F401
+from . import cyclegan, gan, inpaint, pix2pix, progressive, stylegan2, superres, tabular, zoo  # noqa: F401
 from .base import Objective, StepContext
 from .registry import OBJECTIVES
 
