@@ -34,6 +34,7 @@ def objective(*extra, recipe="inpaint-faces"):
     (["metrics=[fid]"], "benchmarks/restoration.py"),
     (["packing=2"], "does not support packing"),
     (["objective.noise_sigma=-1"], "noise_sigma must be >= 0"),
+    (["objective.shift=8"], "shift must be between 0 and half"),
 ])
 def test_bad_configs_fail_before_training(extra, message):
     with pytest.raises(ConfigError, match=message):
@@ -64,6 +65,16 @@ def test_inpainting_keeps_known_pixels_and_denoising_replaces_all():
     noisy, none = corrupt(clean, "none", 25.0, torch.Generator().manual_seed(0))
     assert none.sum() == 0 and 0.05 < (noisy[:, :1] - clean).std() < 0.3  # 25 / 127.5 = 0.196 before clipping
     assert not torch.equal(denoiser(noisy), noisy[:, :1])
+
+
+def test_jitter_flips_and_shifts_with_the_global_rng():
+    obj = objective("objective.flip=true", "objective.shift=2")
+    x = torch.arange(2 * 16 * 16, dtype=torch.float32).reshape(2, 1, 16, 16)
+    torch.manual_seed(0)
+    a = obj.jittered(x)
+    torch.manual_seed(0)
+    assert torch.equal(a, obj.jittered(x)) and a.shape == x.shape and not torch.equal(a, x)
+    assert torch.equal(objective("objective.flip=false", "objective.shift=0").jittered(x), x)
 
 
 def test_training_resumes_exactly(tmp_path):
