@@ -24,7 +24,7 @@ import torch
 
 import ganforge
 from ganforge.data import load_dataset
-from ganforge.evaluation import RunEvaluator
+from ganforge.metrics.run_evaluator import RunEvaluator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_info, print_machine  # noqa: E402

@@ -8,14 +8,19 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
 import torch
 
+from .data import load_dataset
+from .data.folder import IMAGE_SUFFIXES
+from .data.transforms import fit_square, to_mode
+from .data.translation import open_image
 from .errors import ConfigError
 from .metrics.c2st import C2STResult, classifier_two_sample_test
 from .metrics.detector import load_detector, save_detector
 
 if TYPE_CHECKING:
-    from .api import Generator
+    from .generator import Generator
 
 Tensor = torch.Tensor
 REPORT = "detect.json"
@@ -33,8 +38,6 @@ def verdict(auc: float) -> str:
 
 
 def _real_items(gen: "Generator") -> Tensor:
-    from .data import load_dataset
-
     cfg = gen.cfg
     data = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
     return data.x if data.x.dim() == 4 else data.get(torch.arange(len(data)))[0]
@@ -57,8 +60,6 @@ def detect_run(gen: "Generator", n: int = 2000, seed: int = 0, **options: Any) -
 
 
 def _folder_items(folder: Path, image_size: int, channels: int) -> Tensor:
-    from .data import load_dataset
-
     if not Path(folder).is_dir():
         raise ConfigError(f"image folder '{folder}' does not exist")
     return load_dataset(f"folder:{folder}", image_size, channels=channels).x
@@ -89,8 +90,6 @@ def save_result(result: C2STResult, info: Dict[str, Any], out: Union[str, Path])
 
 def image_files(inputs: Sequence[Union[str, Path]]) -> List[Path]:
     """Image files named directly or found (recursively) in folders, in a stable order."""
-    from .data.folder import IMAGE_SUFFIXES
-
     files: List[Path] = []
     for item in map(Path, inputs):
         if item.is_dir():
@@ -108,11 +107,6 @@ def score_images(model: Union[str, Path], inputs: Sequence[Union[str, Path]],
                  device: Optional[str] = None) -> List[Tuple[Path, float]]:
     """(file, P(generated)) for every image in ``inputs`` under the saved detector ``model``; each
     image is converted and resized (shorter side, center crop) to what the detector was trained on."""
-    import numpy as np
-
-    from .data.transforms import fit_square, to_mode
-    from .data.translation import open_image
-
     detector, config = load_detector(model, device or "cpu")
     shape = config["shape"]
     if len(shape) != 3:

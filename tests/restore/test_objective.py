@@ -33,7 +33,7 @@ def objective(*extra, recipe="inpaint-faces"):
     (["generator.name=unet"], "mask-aware"),
     (["metrics=[fid]"], "benchmarks/restoration.py"),
     (["packing=2"], "does not support packing"),
-    (["objective.noise_sigma=-1"], "noise_sigma must be >= 0"),
+    (["objective.noise_sigma=-1"], "objective.noise_sigma': input should be greater than or equal to 0"),
     (["objective.shift=8"], "shift must be between 0 and half"),
 ])
 def test_bad_configs_fail_before_training(extra, message):

@@ -15,14 +15,15 @@ early stopping on a validation fifth of the training half.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Callable, Dict, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from ..errors import DataError
-from .detector import Detector, quantize_images
+from .detector import Detector, quantize_images, stored_items
+from .specs import MetricInputs, register_metric
 
 Tensor = torch.Tensor
 
@@ -177,8 +178,15 @@ def classifier_two_sample_test(real: Tensor, fake: Tensor, width: int = 32, epoc
                       n_train=len(train), n_test=len(test), detector=detector)
 
 
-def c2st_metric(real: Optional[np.ndarray], fake: Optional[np.ndarray], opt: Dict) -> Dict[str, float]:
-    """The evaluator's ``c2st`` metric on stored samples (images uint8 N x C x H x W, or vectors)."""
-    result = classifier_two_sample_test(torch.as_tensor(real), torch.as_tensor(fake), epochs=opt["c2st_epochs"],
-                                        seed=opt["seed"])
+def _collector(options: Dict, device) -> Callable[[Tensor], np.ndarray]:
+    return lambda x: stored_items(x).numpy()
+
+
+@register_metric("c2st", ["c2st_auc", "c2st_accuracy", "c2st_p_value"],
+                 "classifier two-sample test: held-out AUC/accuracy of a real-vs-generated classifier", _collector,
+                 {"c2st_auc": "min", "c2st_accuracy": "min", "c2st_p_value": "max"}, needs=["real_samples"])
+def c2st_metric(inputs: MetricInputs, opt: Dict) -> Dict[str, float]:
+    """The evaluator's ``c2st``: generated items kept by the collector against the real ones."""
+    result = classifier_two_sample_test(torch.as_tensor(inputs.real_samples), torch.as_tensor(inputs.collected["c2st"]),
+                                        epochs=opt["c2st_epochs"], seed=opt["seed"])
     return result.metrics()

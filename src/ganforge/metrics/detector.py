@@ -28,6 +28,13 @@ def images_to_uint8(x: Tensor) -> Tensor:
     return ((x.detach().float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
 
 
+def stored_items(x: Tensor) -> Tensor:
+    """Items kept whole for a classifier to train on: images as the uint8 values a PNG holds
+    (4x less memory than floats), vectors as float32; on the CPU."""
+    x = x.detach().float().cpu()
+    return images_to_uint8(x) if x.dim() == 4 else x
+
+
 def quantize_images(x: Tensor) -> Tensor:
     """Round images in [-1, 1] to the 8-bit values a PNG holds; vectors pass as float. Real data
     is 8-bit, so unrounded fakes would be told apart by their in-between values alone."""

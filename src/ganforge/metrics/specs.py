@@ -1,7 +1,7 @@
 """The metric registry used by the evaluator: what each metric needs and which keys it reports."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
 
 import numpy as np
@@ -9,7 +9,6 @@ import numpy as np
 from ..errors import ConfigError
 from ..registry import Registry
 from .frechet import feature_stats, frechet_distance
-from .c2st import c2st_metric
 from .iscore import inception_score
 from .kernel import kid
 from .mixtures import mode_coverage
@@ -24,13 +23,17 @@ METRIC_DIRECTION: Dict[str, str] = {
     "fid": "min", "kid": "min", "is": "max",
     "precision": "max", "recall": "max", "density": "max", "coverage": "max",
     "modes_covered": "max", "high_quality": "max", "reverse_kl": "min", "kl_to_uniform": "min",
-    "c2st_auc": "min", "c2st_accuracy": "min", "c2st_p_value": "max",
 }
+METRIC_KEYS = Registry("best_metric")  # result keys that can pick checkpoints/best -> their direction
+for _key, _direction in METRIC_DIRECTION.items():
+    METRIC_KEYS.register(_key)(_direction)
 
 # Options the evaluator accepts (name -> default), shared by all metrics.
 DEFAULT_OPTIONS: Dict[str, Any] = {
     "kid_subsets": 100, "kid_subset_size": 1000, "is_splits": 10, "k_pr": 3, "k_dc": 5,
-    "means": None, "std": None, "n_std": 3.0, "seed": 0, "c2st_epochs": 10,
+    "means": None, "std": None, "n_std": 3.0, "seed": 0,
+    "context": None,  # what a dataset's own metrics need (Dataset.metric_context(): word lists, note sets)
+    "c2st_epochs": 10,  # most training passes of the classifier two-sample test's detector
 }
 
 
@@ -45,28 +48,47 @@ class MetricInputs:
     probs: Optional[np.ndarray] = None  # N x K float32, generated samples
     raw: Optional[np.ndarray] = None  # N x D float32, flattened generated samples
     stacked: Optional[np.ndarray] = None  # N predicted Stacked-MNIST modes
-    samples: Optional[np.ndarray] = None  # generated items: uint8 N x C x H x W images, or float32 N x D
-    real_samples: Optional[np.ndarray] = None  # real items, stored the same way
+    collected: Dict[str, np.ndarray] = field(default_factory=dict)  # metric name -> rows of its collector
+    real_samples: Optional[np.ndarray] = None  # real items: uint8 N x C x H x W images, or float32 N x D
+
+
+Collector = Callable[[Any], np.ndarray]
 
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked", "samples",
-    "real_samples"}."""
+    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked",
+    "real_samples"} (the real items themselves, for metrics that train on them).
+
+    ``collector(options, device)``, when set, is called once per evaluation and returns a
+    function from one generated batch (a tensor) to a row array; the rows of all batches are
+    concatenated into ``MetricInputs.collected[name]`` (per-clip identity votes, pitch
+    estimates, decoded strings). Domain metrics plug in this way without new ``needs``.
+    """
 
     name: str
     needs: FrozenSet[str]
     keys: Tuple[str, ...]
     compute: Callable[[MetricInputs, Dict[str, Any]], Dict[str, float]]
     description: str = ""
+    collector: Optional[Callable[[Dict[str, Any], Any], Collector]] = None
 
 
-def _register(name: str, needs, keys, description: str):
+def _register(name: str, needs, keys, description: str, collector=None):
     def deco(fn):
-        METRICS.register(name)(MetricSpec(name, frozenset(needs), tuple(keys), fn, description))
+        METRICS.register(name)(MetricSpec(name, frozenset(needs), tuple(keys), fn, description, collector))
         return fn
 
     return deco
+
+
+def register_metric(name: str, keys, description: str, collector, directions: Dict[str, str], needs=()):
+    """Register a metric computed from its own per-batch collector (see :class:`MetricSpec`);
+    ``directions`` says which of its keys are better high ("max") or low ("min")."""
+    for key, direction in directions.items():
+        METRIC_DIRECTION[key] = direction
+        METRIC_KEYS.register(key)(direction)
+    return _register(name, needs, keys, description, collector)
 
 
 @_register("fid", ["real_stats", "features"], ["fid"], "Fréchet distance of extractor features")
@@ -105,12 +127,6 @@ def _modes(inp: MetricInputs, opt: Dict[str, Any]) -> Dict[str, float]:
            "Stacked-MNIST modes of 1,000 via the MNIST classifier")
 def _stacked(inp: MetricInputs, opt: Dict[str, Any]) -> Dict[str, float]:
     return stacked_mode_stats(inp.stacked)
-
-
-@_register("c2st", ["samples", "real_samples"], ["c2st_auc", "c2st_accuracy", "c2st_p_value"],
-           "classifier two-sample test: held-out AUC/accuracy of a real-vs-generated classifier")
-def _c2st(inp: MetricInputs, opt: Dict[str, Any]) -> Dict[str, float]:
-    return c2st_metric(inp.real_samples, inp.samples, opt)
 
 
 def resolve(metrics) -> Tuple[MetricSpec, ...]:

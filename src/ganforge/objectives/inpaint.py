@@ -30,7 +30,7 @@ from ..nets import create_model
 from .base import Logs, StepContext
 from .features import create_feature_net
 from .gan import d_stats
-from .i2i import TranslationObjective, check_image_options, g_adversarial, l1, net_options
+from .i2i import TranslationObjective, check_no_metrics, g_adversarial, l1, net_options
 from .registry import OBJECTIVES
 
 Tensor = torch.Tensor
@@ -80,12 +80,17 @@ def corrupt(clean: Tensor, mask_kind: str, noise_sigma: float,
 class InpaintObjective(TranslationObjective):
     """real = clean images (N, C, H, W) from any image dataset (labels unused).
 
-    Options: mask (freeform, box, both, none: the holes drawn per image), noise_sigma (std of the
-    added Gaussian noise in 8-bit levels; > 0 makes it denoising), lambda_hole / lambda_valid
-    (L1 weights inside / outside the holes), lambda_adv (adversarial weight), lambda_feature and
-    feature_net (perceptual term, 0 = off), flip (mirror each training image left-right with
-    probability 1/2) and shift (move it by up to this many pixels, reflecting at the border):
-    more data for small sets such as the 80 training faces, which a generator otherwise memorizes."""
+    ``mask``: the holes drawn per image: freeform, box, both (their union) or none.
+    ``noise_sigma``: std of the Gaussian noise added to every pixel, in 8-bit levels (> 0: denoising).
+    ``lambda_hole``: weight of the L1 error inside the holes.
+    ``lambda_valid``: weight of the L1 error outside the holes.
+    ``lambda_adv``: weight of the adversarial term.
+    ``lambda_feature``: weight of the perceptual (frozen feature net) term; 0 turns it off.
+    ``feature_net``: the frozen feature net of that term: random or mnist.
+    ``flip``: mirror each training image left-right with probability 1/2.
+    ``shift``: move each training image by up to this many pixels, reflecting at the border.
+    Flips and shifts give small sets such as the 80 training faces more variety, which a
+    generator otherwise memorizes."""
 
     def __init__(self, cfg, data_info: Dict[str, object], mask: str = "both", noise_sigma: float = 0.0,
                  lambda_hole: float = 6.0, lambda_valid: float = 1.0, lambda_adv: float = 0.1,
@@ -94,10 +99,8 @@ class InpaintObjective(TranslationObjective):
         if data_info.get("kind") != "image" or data_info.get("task"):
             raise ConfigError(f"objective inpaint restores single images (data=faces, mnist, folder:PATH, ...); "
                               f"'{data_info.get('name')}' is {data_info.get('task') or data_info.get('kind')} data")
-        check_image_options(cfg, "inpaint", "ganforge.translate.restore (benchmarks/restoration.py)")
+        check_no_metrics(cfg, "inpaint", "ganforge.translate.restore (benchmarks/restoration.py)")
         MASKS.get(mask)
-        if noise_sigma < 0:
-            raise ConfigError(f"objective.noise_sigma must be >= 0 (8-bit levels), got {noise_sigma}")
         if mask == "none" and noise_sigma == 0:
             raise ConfigError("objective inpaint with mask=none and noise_sigma=0 has nothing to restore; set "
                               "objective.mask=freeform, box or both, or objective.noise_sigma=25")

@@ -7,13 +7,14 @@ requested value, generating more until there are enough.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
 import torch
 
 from ..errors import ConfigError, DataError
+from ..nets.generate import generate
 from .conditional import ConditionSampler
 from .transformer import Block, TableTransformer, py_value
 
@@ -52,12 +53,18 @@ def resolve_where(transformer: TableTransformer, where: Dict[str, Any]) -> List[
     return out
 
 
-def parse_where(items) -> Dict[str, str]:
-    """CLI ``column=value`` strings -> dict (values stay strings; matched leniently later)."""
+def parse_where(items, columns: Sequence[str] = ()) -> Dict[str, str]:
+    """CLI ``column=value`` strings -> dict (values stay strings; matched leniently later).
+
+    A column name may itself contain ``=``: when ``columns`` (the table's) are given, the split
+    is the one whose left side is a known column (the longest, if several are)."""
     where = {}
     for item in items or ():
-        column, sep, value = item.partition("=")
-        if not sep or not column.strip():
+        cuts = [i for i, ch in enumerate(item) if ch == "="]
+        known = [i for i in cuts if item[:i].strip() in set(columns)]
+        cut = max(known, key=lambda i: len(item[:i].strip())) if known else (cuts[0] if cuts else -1)
+        column, value = item[:cut], item[cut + 1:]
+        if cut < 0 or not column.strip():
             raise ConfigError(f"--where '{item}' must look like column=value (for example island=Dream)")
         where[column.strip()] = value.strip()
     return where
@@ -65,8 +72,6 @@ def parse_where(items) -> Dict[str, str]:
 
 @torch.no_grad()
 def _generate(net: torch.nn.Module, z: torch.Tensor, cond: Optional[torch.Tensor], batch_size: int) -> np.ndarray:
-    from ..train.sampling import generate
-
     # Eval mode: one-hot spans come out as probabilities; the decoder draws from them.
     return generate(net, z, None if cond is None else cond.to(z.device), batch_size).float().cpu().numpy()
 

@@ -7,12 +7,12 @@ from typing import Any, Dict, List
 import torch
 from tqdm.auto import tqdm
 
+from ..distributed import is_main
 from ..errors import GanforgeError
 from ..losses import get_loss
+from ..nets.generate import generate
 from . import checkpoint as ckpt
-from .distributed import is_main
 from .health import HealthMonitor, diversity_ratio
-from .sampling import generate
 
 DIVERSITY_BATCH = 64
 SIGN_STATS = ("r_t", "acc_real", "acc_fake")  # meaningless for critics without a decision threshold

@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 import torch
 
 from ..errors import ConfigError
+from ..registry import OPTION_GROUPS
 
 
 @dataclass
@@ -71,6 +72,9 @@ class HealthConfig:
         if unknown:
             raise ConfigError(f"unknown health option {', '.join(unknown)}; valid options: {', '.join(valid)}")
         return cls(**values)
+
+
+OPTION_GROUPS.register("health")(HealthConfig)  # config.py checks health.* against these fields
 
 
 def mean_pairwise_distance(feats: torch.Tensor) -> float:

@@ -6,8 +6,10 @@ from typing import Optional
 
 import torch
 
-from ..report.images import save_grid, save_scatter
-from ..report.plots import save_loss_curves
+from ..images import save_grid, save_scatter
+from ..media import media_writer
+from ..nets.generate import generate
+from .plots import save_loss_curves
 from .rundir import METRICS
 
 
@@ -32,21 +34,6 @@ class FixedBatch:
         return cls(z, labels, k if k and k <= 16 else None)
 
 
-@torch.no_grad()
-def generate(generator: torch.nn.Module, z: torch.Tensor, labels: Optional[torch.Tensor], batch_size: int = 256,
-             **kwargs):
-    """Run ``generator`` in eval mode over ``z`` in chunks (``kwargs`` go to its forward, e.g.
-    ``truncation``); restores its train/eval mode."""
-    was_training = generator.training
-    generator.eval()
-    try:
-        chunks = [generator(z[i:i + batch_size], None if labels is None else labels[i:i + batch_size], **kwargs)
-                  for i in range(0, z.shape[0], batch_size)]
-    finally:
-        generator.train(was_training)
-    return torch.cat(chunks)
-
-
 def save_samples(trainer, step: int) -> None:
     """Write ``samples/step-XXXXXXXX.png`` from the EMA generator and refresh the loss curves."""
     net = trainer.ema.shadow if trainer.ema is not None else trainer.generator
@@ -54,11 +41,15 @@ def save_samples(trainer, step: int) -> None:
     out, nrow = trainer.objective.sample_panel(fixed.z, generate(net, fixed.z, fixed.labels))
     path = trainer.run_dir / "samples" / f"step-{step:08d}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    if out.dim() == 4:
+    writer = media_writer(trainer.dataset.kind)
+    if writer is not None:  # videos, audio, text: an animated grid, spectrograms + WAV, a word list
+        writer.panel(out.float().cpu(), path.with_suffix(""), trainer.dataset.info())
+    elif out.dim() == 4:
         save_grid(out, path, nrow or fixed.nrow)
     elif out.shape[1] == 2:
         modes = trainer.dataset.modes
         save_scatter(out, path, modes[0] if modes else None, title=f"step {step}")
     if path.exists():
         trainer.log.image("samples", path, step)
-    save_loss_curves(trainer.run_dir / METRICS, trainer.run_dir / "loss_curves.png")
+    if trainer.cfg.plots:  # plots=false: no loss-curve figure (matplotlib alone costs 1-2 CPU s)
+        save_loss_curves(trainer.run_dir / METRICS, trainer.run_dir / "loss_curves.png")

@@ -10,24 +10,26 @@ from pathlib import Path
 from typing import Dict, Optional
 
 import torch
-from tqdm.auto import tqdm
 
 from ..config import TrainConfig
+from ..console import bar as progress_bar
+from ..console import phase
 from ..data import BatchStream, load_dataset
+from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
+                           local_device, rank, ranks_agree, world_size)
 from ..objectives import StepContext, build_objective
 from . import checkpoint as ckpt
 from .devices import pick_device
-from .distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
-                          local_device, rank, ranks_agree, world_size)
 from .ema import EMA
+from .eval_hook import EvalHook
+from .guard import HealthGuard, TrainingDiverged
 from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
-from .evaluation import EvalHook
-from .guard import HealthGuard, TrainingDiverged
 from .sampling import FixedBatch, save_samples
-from .transfer import init_from
 from .speed import compile_in_place, make_adam, to_channels_last
+from .timing import PhaseTimer
+from .transfer import init_from
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
@@ -47,11 +49,13 @@ class TrainingInterrupted(Exception):
 
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, run_dir: Path):
+    def __init__(self, cfg: TrainConfig, run_dir: Path, timer: Optional[PhaseTimer] = None):
         self.cfg, self.run_dir = cfg, Path(run_dir)
+        self.timer = timer if timer is not None else PhaseTimer()  # where the time goes (timing.json)
         seed_everything(cfg.seed)  # same on every rank: identical initial weights
         self.device = local_device(pick_device(cfg.device))
-        self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
+        with self.timer("data cache"):
+            self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
         self.objective = build_objective(cfg, self.dataset.info())
         if cfg.init_from:  # before optimizers and the EMA copy; a resume then overwrites it all
             init_from(self.objective, cfg.init_from)
@@ -72,15 +76,14 @@ class Trainer:
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.fixed = FixedBatch.create(cfg, self.dataset, self.objective, self.device)
         self.log = MetricsLog(self.run_dir / METRICS, tensorboard=cfg.tensorboard)
-        self.eval_hook = EvalHook.create(self) if cfg.metrics else None
+        with self.timer("data cache"):  # real-data features for the metrics, cached on disk
+            self.eval_hook = EvalHook.create(self) if cfg.metrics else None
         self.guard = HealthGuard(self) if cfg.monitor else None
         if world_size() > 1:
             seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
         self.step, self.d_steps = 0, 0
         self.lr_scale = 1.0  # lowered by divergence rollbacks
-        self._stop_requested = False
-        if is_main():
-            write_data_info(self.run_dir, self.dataset.info())
+        self._stop_requested = False  # nothing is written until fit(): a run that cannot start leaves no trace
 
     # -- state ----------------------------------------------------------------------------
     def modules(self) -> Dict[str, torch.nn.Module]:
@@ -96,8 +99,9 @@ class Trainer:
         rngs = gather_to_main(rng_state())
         path = ckpt.checkpoint_path(self.run_dir, self.step)
         if is_main():
-            self.save_checkpoint_to(path, rngs)
-            ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
+            with self.timer("checkpoints"):
+                self.save_checkpoint_to(path, rngs)
+                ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
         barrier()
         return path
 
@@ -175,19 +179,19 @@ class Trainer:
         ctx = StepContext(self.step, self.d_steps, self.step / max(cfg.steps, 1))
         d_params, g_params = list(obj.d_parameters()), list(obj.g_parameters())
         for i in range(cfg.n_critic):
-            real, labels = self._batch()
+            real, paired = self._batch()  # paired: class ids, target images or table codes
             ctx.d_step = self.d_steps
             with self._autocast():
-                loss_d, logs_d = obj.d_step(real, labels, ctx)
+                loss_d, logs_d = obj.d_step(real, paired, ctx)
             last = want_logs and i == cfg.n_critic - 1
             grad_d = self._update(loss_d, self.opt_d, self.scaler_d, d_params, last)
             self.d_steps += 1
             obj.after_d_step(ctx)
-        real, labels = self._batch()
+        real, paired = self._batch()
         for p in d_params:
             p.requires_grad_(False)  # G's backward need not fill D's gradients
         with self._autocast():
-            loss_g, logs_g = obj.g_step(real, labels, ctx)
+            loss_g, logs_g = obj.g_step(real, paired, ctx)
         grad_g = self._update(loss_g, self.opt_g, self.scaler_g, g_params, want_logs)
         for p in d_params:
             p.requires_grad_(True)
@@ -227,9 +231,12 @@ class Trainer:
     def fit(self) -> Path:
         """Train until ``cfg.steps``; return the run directory."""
         cfg = self.cfg
+        if is_main():
+            write_data_info(self.run_dir, self.dataset.info())
         previous = self._install_signals()
-        bar = tqdm(total=cfg.steps, initial=self.step, desc=cfg.name, unit="step", dynamic_ncols=True,
-                   disable=not (cfg.progress and is_main()))
+        shown = cfg.progress and is_main()
+        bar = progress_bar(cfg.steps, cfg.name, "step", enabled=shown, initial=self.step)
+        post: Dict[str, str] = {}  # the latest losses and best-metric value, shown beside the bar
         tick, tick_step = time.perf_counter(), self.step
         if not any_rank(ckpt.latest_checkpoint(self.run_dir) is not None, self.device):
             self.save_checkpoint()  # step 0: something to roll back to, and resumable at once
@@ -237,7 +244,8 @@ class Trainer:
             while self.step < cfg.steps:
                 last = self.step + 1 == cfg.steps
                 want_logs = (self.step + 1) % cfg.log_every == 0 or last
-                logs = self.train_step(want_logs)
+                with self.timer("training steps"):
+                    logs = self.train_step(want_logs)
                 self.step += 1
                 bar.update(1)
                 if want_logs:
@@ -246,14 +254,19 @@ class Trainer:
                     tick, tick_step = now, self.step
                     flags = self.guard.check(logs) if self.guard is not None and is_main() else []
                     self.log.write({"step": self.step, **logs})
-                    bar.set_postfix(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    post.update(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    bar.set_postfix(post)
                     if self.guard is not None and any_rank(self.guard.needs_rollback(flags), self.device):
                         self._rollback(bar, flags)
                         continue
                 if is_main() and (self.step % cfg.sample_every == 0 or last):
-                    save_samples(self, self.step)
+                    with self.timer("sampling"):
+                        save_samples(self, self.step)
                 if self.eval_hook is not None and self.eval_hook.due(self.step, last):
-                    self.eval_hook.run(self.step)
+                    with self.timer("evaluation"), phase(bar, "evaluating " + ",".join(cfg.metrics)):
+                        results = self.eval_hook.run(self.step, progress=shown)
+                    post.update({k: f"{v:.4g}" for k, v in results.items() if k == self.eval_hook.metric})
+                    bar.set_postfix(post)
                 stop = any_rank(self._stop_requested, self.device)
                 if self.step % cfg.checkpoint_every == 0 or last or stop:
                     # never let a diverged state replace a good checkpoint

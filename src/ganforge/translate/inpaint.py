@@ -5,13 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
 
+import numpy as np
 import torch
+from PIL import Image
 
+from ..data.masks import draw_masks
+from ..data.translation import open_image
 from ..errors import ConfigError
+from ..images import save_png, to_uint8
+from ..loading import load_generator
+from .apply import read_image
 from .tiling import tiled_apply
 
 if TYPE_CHECKING:
-    from ..api import Generator
+    from ..generator import Generator
 
 Tensor = torch.Tensor
 
@@ -24,9 +31,7 @@ class InpaintModel:
 
     def __init__(self, run: Union[str, Path, "Generator"], device: str = "cpu", tile: int = 256, overlap: int = 32,
                  checkpoint: Optional[Union[str, Path]] = None):
-        from ..api import load
-
-        gen = load(run, device=device, checkpoint=checkpoint) if isinstance(run, (str, Path)) else run
+        gen = load_generator(run, device=device, checkpoint=checkpoint) if isinstance(run, (str, Path)) else run
         if not getattr(gen.net, "needs_mask", False):
             raise ConfigError(f"run '{gen.run_dir}' does not restore images; use ganforge sample, translate or upscale")
         options = gen.cfg.objective.kwargs()
@@ -68,11 +73,6 @@ def _box(spec: str, height: int, width: int) -> Tensor:
 def mask_from_file(path: Path) -> Tensor:
     """A mask image -> (1, 1, H, W): 1 where it is bright (> 127 after converting to gray). Any
     transparency is laid over black, so strokes painted on a transparent layer are the holes."""
-    import numpy as np
-    from PIL import Image
-
-    from ..data.translation import open_image
-
     img = open_image(path)
     if img.mode in ("RGBA", "LA", "PA", "P") or "transparency" in img.info:
         rgba = img.convert("RGBA")
@@ -84,8 +84,6 @@ def mask_from_file(path: Path) -> Tensor:
 def parse_mask(spec: str, height: int, width: int, kind: str = "both") -> Tensor:
     """``--mask`` -> (1, 1, H, W): an image file (white = fill), ``box:LEFT,TOP,WIDTH,HEIGHT``, or
     ``random[:SEED]`` (a mask of the run's training ``kind`` drawn from SEED, default 0)."""
-    from ..data.masks import draw_masks
-
     if spec.startswith("box:"):
         return _box(spec[4:], height, width)
     if spec == "random" or spec.startswith("random:"):
@@ -104,9 +102,6 @@ def inpaint_file(model: InpaintModel, image: Path, mask: Optional[str], out: Pat
                  masked_out: Optional[Path] = None) -> Path:
     """Restore one image file (holes from the ``mask`` spec) into the PNG ``out``, written
     atomically; ``masked_out`` also saves the input with its holes painted white."""
-    from ..report.images import save_png, to_uint8
-    from .apply import read_image
-
     x = read_image(Path(image), model.channels)
     m = parse_mask(mask, x.shape[-2], x.shape[-1], model.mask_kind) if mask else None
     result = model(x, m)

@@ -17,6 +17,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 import torch
 
+from ..objectives.inpaint import corrupt
 from .quality import mean_db, psnr, quantize, ssim
 
 Tensor = torch.Tensor
@@ -29,8 +30,6 @@ def heldout_cases(images: Tensor, mask_kind: str, per_image: int = 4, noise_sigm
                   seed: int = 2_024) -> Tuple[Tensor, Tensor, Tensor]:
     """images (N, C, H, W) in [-1, 1] -> (clean, corrupted input (M, C + 1, H, W), masks (M, 1, H, W))
     with M = N * per_image: every image with ``per_image`` masks (and noise) of its own from ``seed``."""
-    from ..objectives.inpaint import corrupt
-
     clean = images.repeat_interleave(per_image, dim=0)
     inputs, masks = corrupt(clean, mask_kind, noise_sigma, torch.Generator().manual_seed(seed))
     return clean, inputs, masks
