@@ -54,8 +54,9 @@ class GatedGenerator(ImageToImage):
     (N, 1, H, W), 1 = missing (None: nothing missing) -> (N, C, H, W) in [-1, 1] everywhere
     (the caller pastes known pixels back). Sides must be multiples of 4.
 
-    width: feature channels of the first layer (2w, 4w deeper); dilations: rates of the dilated
-    middle convs, dropped where not smaller than the feature map at the training size."""
+    ``width``: feature channels of the first layer (2w and 4w deeper, 24 in the paper).
+    ``dilations``: rates of the dilated middle convs (those not smaller than the feature map at
+    the training size are dropped)."""
 
     size_multiple = 4
 

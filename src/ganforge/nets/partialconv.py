@@ -77,8 +77,8 @@ class PartialConvGenerator(ImageToImage):
     """shape: the image (C, H, W); forward(x, mask) with x (N, C, H, W) in [-1, 1] and mask
     (N, 1, H, W), 1 = missing (None: nothing missing) -> (N, C, H, W) in [-1, 1].
 
-    width: channels of the first layer (2w, 4w, 8w deeper, capped at 8w; 64 in the paper);
-    depth: stride-2 stages (default: as many as halve the training size down to 2 px, at most 8)."""
+    ``width``: channels of the first layer (2w, 4w and 8w deeper, capped at 8w, 64 in the paper).
+    ``depth``: stride-2 stages (default: as many as halve the training size down to 2 px, at most 8)."""
 
     def __init__(self, shape: Sequence[int] = (3, 256, 256), width: int = 64, depth: Optional[int] = None,
                  z_dim: int = 0, num_classes: int = 0):

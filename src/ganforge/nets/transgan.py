@@ -32,10 +32,13 @@ class TransGANGenerator(nn.Module):
     """z (N, z_dim) (+ labels y (N,)) -> images (N, C, H, W), H = bottom * 2^k; in [-1, 1] in eval
     mode (training mode leaves the linear output unclipped).
 
-    width: token width D of the first stage (384 in the paper's CIFAR model); depths: blocks per
-    stage, first to last (5, 4, 2 in the paper; the last entry repeats for extra stages); heads,
-    mlp_ratio: attention heads and MLP expansion; bottom: side of the first token map; grid:
-    window side of grid self-attention (0: full attention everywhere)."""
+    ``width``: token width D of the first stage (384 in the paper's CIFAR model).
+    ``depths``: transformer blocks per stage, first to last (5, 4, 2 in the paper, the last entry
+    repeating for extra stages).
+    ``heads``: attention heads of every block.
+    ``mlp_ratio``: hidden units of the MLPs over the token width.
+    ``bottom``: side of the first token map.
+    ``grid``: window side of grid self-attention (0: full attention everywhere)."""
 
     def __init__(self, z_dim: int = 100, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 384,
                  depths: Sequence[int] = (5, 4, 2), heads: int = 4, mlp_ratio: float = 4.0, bottom: int = 8,

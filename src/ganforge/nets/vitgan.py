@@ -30,10 +30,14 @@ Tensor = torch.Tensor
 class ViTGANDiscriminator(nn.Module):
     """x (N, C, H, W) -> DOutput(logits (N,), features (N, width) of the class token).
 
-    width, depth, heads, mlp_ratio: the transformer (384, 4, 6, 4 in the paper's 32 px model);
-    patch: patch side P (default: side / 8, i.e. 8 x 8 tokens); overlap: extra pixels on each side
-    of a patch (default P / 2); spectral_norm: improved spectral normalization on every linear
-    layer; l2_attention: L2 attention with tied query/key instead of the dot product."""
+    ``width``: token width (384 in the paper's 32 px model).
+    ``depth``: transformer blocks (4 in the paper).
+    ``heads``: attention heads of every block (6 in the paper).
+    ``mlp_ratio``: hidden units of the MLPs over the token width.
+    ``patch``: patch side P (default: the image side over 8, giving 8 x 8 tokens).
+    ``overlap``: extra pixels on each side of a patch (default P / 2).
+    ``spectral_norm``: improved spectral normalization on every linear layer.
+    ``l2_attention``: L2 attention with tied query/key projections instead of the dot product."""
 
     def __init__(self, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 384, depth: int = 4,
                  heads: int = 6, mlp_ratio: float = 4.0, patch: Optional[int] = None, overlap: Optional[int] = None,
