@@ -11,7 +11,7 @@ import click
 @click.command(name="eval")
 @click.argument("run", type=click.Path(path_type=Path))
 @click.option("--metrics", "metric_names", default=None,
-              help="comma-separated: fid,kid,is,prdc,modes,stacked_modes; videos: temporal; audio: notes; "
+              help="comma-separated: fid,kid,is,prdc,modes,stacked_modes,c2st; videos: temporal; audio: notes; "
                    "text: words,ngrams (default: the run's metrics)")
 @click.option("-n", "num", type=click.IntRange(min=2), default=None, help="generated samples (default: 10000)")
 @click.option("--extractor", default=None,

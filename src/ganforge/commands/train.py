@@ -60,6 +60,11 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
     click.echo(f"  checkpoints: {run_dir / 'checkpoints'}")
     from ..train.rundir import read_data_info
 
+    from ..train.rundir import load_run_config
+
+    if load_run_config(run_dir).objective.name == "inpaint":
+        click.echo(f"  restore:     ganforge inpaint {run_dir} IMAGE --mask MASK --out restored.png")
+        return
     table = read_data_info(run_dir).get("kind") == "table"
     more = "-n 1000 --out synth.csv" if table else "-n 64 --grid --out samples.png"
     click.echo(f"  sample more: ganforge sample {run_dir} {more}")

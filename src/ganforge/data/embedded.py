@@ -74,11 +74,18 @@ def digits(image_size: int = 32, arg: str = "", **_) -> Dataset:
                    num_classes=10, class_names=tuple(str(i) for i in range(10)))
 
 
+FACES_HELDOUT = 20  # the last faces, kept out of split=train
+
+
 @DATASETS.register("faces")
-def faces(image_size: int = 32, arg: str = "", **_) -> Dataset:
+def faces(image_size: int = 32, arg: str = "", split: str = "all", **_) -> Dataset:
     """scikit-image's 200 LFW faces (25x25 grayscale), resized, 1 channel. The first 100 are
-    faces and the rest non-faces in scikit-image's subset; only the faces are kept."""
+    faces and the rest non-faces in scikit-image's subset; only the faces are kept.
+    ``split``: all (100), train (the first 80) or test (the last 20, for held-out scores)."""
     from skimage.data import lfw_subset
 
-    images = np.asarray(lfw_subset())[:100]
-    return Dataset("faces", resize_array(images, image_size, 1.0))
+    picks = {"all": slice(0, 100), "train": slice(0, 100 - FACES_HELDOUT), "test": slice(100 - FACES_HELDOUT, 100)}
+    if split not in picks:
+        raise DataError(f"split must be all, train or test, got '{split}'")
+    images = np.asarray(lfw_subset())[:100][picks[split]]
+    return Dataset("faces" if split == "all" else f"faces-{split}", resize_array(images, image_size, 1.0))

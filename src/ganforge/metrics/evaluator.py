@@ -13,6 +13,7 @@ import torch
 from ..cache import CACHE_ENV, default_cache_dir  # noqa: E402,F401  (re-exported)
 from ..console import bar
 from ..errors import ConfigError, DataError
+from .detector import stored_items
 from .extractors import create_extractor
 from .frechet import feature_stats
 from .specs import DEFAULT_OPTIONS, MetricInputs, resolve
@@ -163,15 +164,15 @@ def evaluate(sample_fn: Callable[[int], torch.Tensor], real: Any, metrics: Union
     sample_fn(batch_size) -> Tensor batch_size x ... (images N x C x H x W in [-1, 1], or N x D).
     real: Tensor N_real x ... of real data (None: use the cache of ``cache_key``; fine when only
       'is', 'modes' or 'stacked_modes' are requested).
-    metrics: names from METRICS ('fid', 'kid', 'is', 'prdc', 'modes', 'stacked_modes'), a list or a
-      comma-separated string.
+    metrics: names from METRICS ('fid', 'kid', 'is', 'prdc', 'modes', 'stacked_modes', 'c2st', ...), a list
+      or a comma-separated string.
     extractor: a registered name ('inception', 'mnist', 'raw') or an extractor object.
     cache_key/cache_dir: real-feature cache ``<cache_dir>/<cache_key>.npz`` (default dir
       $GANFORGE_CACHE or ~/.cache/ganforge), e.g. key "mnist-32-mnist".
     progress: bars over the real features (when not cached) and the generated samples, with an
       ETA (None: shown only when standard error is a terminal).
-    options: kid_subsets, kid_subset_size, is_splits, k_pr, k_dc, seed, and for 'modes' the mixture's
-      means (K x D) and std (plus n_std, default 3).
+    options: kid_subsets, kid_subset_size, is_splits, k_pr, k_dc, seed, c2st_epochs, and for 'modes' the
+      mixture's means (K x D) and std (plus n_std, default 3).
     Returns a flat dict of floats, e.g. {"fid", "kid", "kid_std", "is", "is_std", "precision", "recall",
       "density", "coverage", "modes_covered", "high_quality", "reverse_kl", "kl_to_uniform"}.
     """
@@ -203,8 +204,12 @@ def evaluate(sample_fn: Callable[[int], torch.Tensor], real: Any, metrics: Union
     stats = None
     if needs & {"real_stats", "real_features"}:  # before sampling, so a missing cache fails fast
         stats = real_statistics(real, ext, batch_size, cache_key, cache_dir, seed=opt["seed"], progress=progress)
+    if "real_samples" in needs and real is None:
+        raise ConfigError("metric 'c2st' trains a classifier on real items: pass real= (a cache holds features only)")
     collectors = {s.name: s.collector(opt, device) for s in specs if s.collector is not None}
     inputs = _collect_fakes(sample_fn, n, batch_size, ext, needs, classifier, collectors, progress)
+    if "real_samples" in needs:
+        inputs.real_samples = stored_items(torch.as_tensor(real)).numpy()
     if stats is not None:
         inputs.real_mu, inputs.real_sigma = stats["mu"], stats["sigma"]
         inputs.real_features = stats["features"]

@@ -33,6 +33,7 @@ DEFAULT_OPTIONS: Dict[str, Any] = {
     "kid_subsets": 100, "kid_subset_size": 1000, "is_splits": 10, "k_pr": 3, "k_dc": 5,
     "means": None, "std": None, "n_std": 3.0, "seed": 0,
     "context": None,  # what a dataset's own metrics need (Dataset.metric_context(): word lists, note sets)
+    "c2st_epochs": 10,  # most training passes of the classifier two-sample test's detector
 }
 
 
@@ -48,6 +49,7 @@ class MetricInputs:
     raw: Optional[np.ndarray] = None  # N x D float32, flattened generated samples
     stacked: Optional[np.ndarray] = None  # N predicted Stacked-MNIST modes
     collected: Dict[str, np.ndarray] = field(default_factory=dict)  # metric name -> rows of its collector
+    real_samples: Optional[np.ndarray] = None  # real items: uint8 N x C x H x W images, or float32 N x D
 
 
 Collector = Callable[[Any], np.ndarray]
@@ -55,7 +57,8 @@ Collector = Callable[[Any], np.ndarray]
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked"}.
+    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked",
+    "real_samples"} (the real items themselves, for metrics that train on them).
 
     ``collector(options, device)``, when set, is called once per evaluation and returns a
     function from one generated batch (a tensor) to a row array; the rows of all batches are
@@ -79,13 +82,13 @@ def _register(name: str, needs, keys, description: str, collector=None):
     return deco
 
 
-def register_metric(name: str, keys, description: str, collector, directions: Dict[str, str]):
+def register_metric(name: str, keys, description: str, collector, directions: Dict[str, str], needs=()):
     """Register a metric computed from its own per-batch collector (see :class:`MetricSpec`);
     ``directions`` says which of its keys are better high ("max") or low ("min")."""
     for key, direction in directions.items():
         METRIC_DIRECTION[key] = direction
         METRIC_KEYS.register(key)(direction)
-    return _register(name, (), keys, description, collector)
+    return _register(name, needs, keys, description, collector)
 
 
 @_register("fid", ["real_stats", "features"], ["fid"], "Fréchet distance of extractor features")
