@@ -109,7 +109,7 @@ _NAMES = r"(?:``)?\w+(?:``)?(?:\s*[,/]\s*(?:``)?\w+(?:``)?)*"
 
 
 def _doc_descriptions(obj: Any) -> Dict[str, str]:
-    """``name -> first sentence`` from a docstring: ``Args:`` lines (``a, b: text`` too) and
+    r"""``name -> first sentence`` from a docstring: ``Args:`` lines (``a, b: text`` too) and
     prose clauses ``name: text`` or ``\`\`a\`\`/\`\`b\`\`: text`` ending at ``;`` or a full stop."""
     doc = inspect.getdoc(obj) or ""
     found: Dict[str, str] = {}
