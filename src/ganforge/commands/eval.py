@@ -29,6 +29,9 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
     from ..metrics.run_evaluator import RunEvaluator
 
     gen = load(run, checkpoint=checkpoint, device="auto")
+    if gen.cfg is None:
+        raise ConfigError(f"'{run}' is a model folder (the generator alone); ganforge eval measures a run "
+                          "against its training data: pass the run directory, or use ganforge.metrics on samples")
     if gen.kind == "table":  # tables have their own suite: column shapes, pair trends, ML efficacy, privacy
         from ..tabular import evaluate_run, format_report
 
@@ -50,7 +53,14 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
         return gen.sample(n, seed=counter["seed"] * 1_000_003)
 
     results = evaluator(draw)
-    report = {"run": str(run), "checkpoint": checkpoint, "n": evaluator.n, "extractor": evaluator.extractor_name,
+    features = evaluator.extractor
+    described = (f"features from the '{evaluator.extractor_name}' extractor"
+                 + (f" ({features.feature_dim}-d)" if getattr(features, "feature_dim", None) else "")
+                 if features is not None else "raw values (no feature extractor)")
+    click.echo(f"{evaluator.n} generated samples (seed {seed}) vs {len(dataset)} real ones, {described}, "
+               f"checkpoint {gen.checkpoint.name}")
+    report = {"run": str(run), "checkpoint": checkpoint, "n": evaluator.n, "n_real": len(dataset),
+              "extractor": evaluator.extractor_name,
               "metrics": names, "results": results}
     out = run / "eval.json"
     tmp = out.with_suffix(".tmp")

@@ -1,12 +1,13 @@
 """Fréchet distance between Gaussians fitted to feature sets (FID when the features are Inception pool3)."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Tuple
 
 import numpy as np
 from scipy import linalg
 
-from ..errors import DataError
+from ..errors import DataError, GanforgeWarning
 from ._arrays import as_features, as_float64
 
 # Relative residual ||X @ X - A||_F / ||A||_F above which sqrtm's answer is not trusted and the
@@ -41,8 +42,11 @@ def feature_stats(features: Any, chunk_rows: int = 4096) -> Tuple[np.ndarray, np
 
 
 def _checked_sqrtm(a: np.ndarray) -> Tuple[np.ndarray, bool]:
-    """sqrtm(a) and whether the result looks trustworthy (finite, small residual)."""
-    with np.errstate(all="ignore"):
+    """sqrtm(a) and whether the result looks trustworthy (finite, small residual). scipy's
+    LinAlgWarning about singular input is not shown: the residual decides, and the caller
+    notes when that changes the answer."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
         root = linalg.sqrtm(a)
         if not np.all(np.isfinite(root)):
             return root, False
@@ -70,6 +74,11 @@ def frechet_distance(mu1: Any, sigma1: Any, mu2: Any, sigma2: Any, eps: float = 
         )
     covmean, ok = _checked_sqrtm(s1 @ s2)
     if not ok:
+        # It matters to the user: the distance now depends on eps. Usually fewer samples than
+        # feature dimensions, which leaves the covariances singular.
+        warnings.warn(f"Fréchet distance: the covariance product is singular or ill-conditioned "
+                      f"({s1.shape[0]} feature dimensions), so {eps:g} was added to both diagonals; "
+                      "use more samples than feature dimensions for a stable value", GanforgeWarning, stacklevel=2)
         offset = np.eye(s1.shape[0]) * eps
         covmean, _ = _checked_sqrtm((s1 + offset) @ (s2 + offset))
         if not np.all(np.isfinite(covmean)):

@@ -145,8 +145,8 @@ def create_app(run: Union[str, Path, Any], max_upload_bytes: int = MAX_UPLOAD_BY
             limits = {"scale": first.scale, "directions": list(models), "max_upload_bytes": max_upload_bytes,
                       "max_input_pixels": max_input_pixels(first, max_output_pixels)}
         return jsonify(kind=gen.kind, run_kind=run_kind, num_classes=gen.num_classes,
-                       class_names=gen.info.get("class_names", []), shape=gen.info.get("shape"), z_dim=gen.cfg.z_dim,
-                       max_n=MAX_N, max_seed=MAX_SEED, truncation="scales z", name=gen.cfg.name, **limits)
+                       class_names=gen.info.get("class_names", []), shape=gen.info.get("shape"), z_dim=gen.z_dim,
+                       max_n=MAX_N, max_seed=MAX_SEED, truncation="scales z", name=gen.name, **limits)
 
     @app.get("/api/grid")
     def grid():
@@ -155,7 +155,7 @@ def create_app(run: Union[str, Path, Any], max_upload_bytes: int = MAX_UPLOAD_BY
         n = _int("n", 16, 1, MAX_N)
         psi = _float("truncation", 1.0, 0.0, 2.0)
         labels = _labels(n)
-        return _render(truncate(seeded_z(seed, n, gen.cfg.z_dim), psi), labels)
+        return _render(truncate(seeded_z(seed, n, gen.z_dim), psi), labels)
 
     @app.get("/api/interpolate")
     def interpolate():
@@ -165,7 +165,7 @@ def create_app(run: Union[str, Path, Any], max_upload_bytes: int = MAX_UPLOAD_BY
         t = _float("t", 0.5, 0.0, 1.0)
         psi = _float("truncation", 1.0, 0.0, 2.0)
         labels = _labels(1)
-        z = slerp(seeded_z(a, 1, gen.cfg.z_dim)[0], seeded_z(b, 1, gen.cfg.z_dim)[0], t)[None]
+        z = slerp(seeded_z(a, 1, gen.z_dim)[0], seeded_z(b, 1, gen.z_dim)[0], t)[None]
         return _render(truncate(z, psi), labels)
 
     @app.post("/api/translate")
