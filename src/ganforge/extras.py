@@ -7,11 +7,6 @@ from types import ModuleType
 
 from .errors import ConfigError
 
-# Which extra of pyproject.toml installs each optional module.
-EXTRAS = {"palmerpenguins": "tables", "pyarrow": "tables", "skimage": "images", "onnx": "onnx",
-          "onnxscript": "onnx", "onnxruntime": "onnx", "flask": "serve", "tensorboard": "tensorboard"}
-
-
 def install_hint(extra: str) -> str:
     return f"pip install 'ganforge[{extra}]'"
 

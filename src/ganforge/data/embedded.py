@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ..cache import cached_arrays
+from ..extras import require
 from .dataset import Dataset
 from .registry import DATASETS
 from .transforms import resize_array
@@ -59,7 +60,6 @@ def digits(image_size: int = 32, arg: str = "", **_) -> Dataset:
 def faces(image_size: int = 32, arg: str = "", **_) -> Dataset:
     """scikit-image's 200 LFW faces (25x25 grayscale), resized, 1 channel. The first 100 are
     faces and the rest non-faces in scikit-image's subset; only the faces are kept."""
-    from skimage.data import lfw_subset
-
+    lfw_subset = require("skimage.data", "images", "data=faces").lfw_subset
     images = np.asarray(lfw_subset())[:100]
     return Dataset("faces", resize_array(images, image_size, 1.0))
