@@ -7,7 +7,7 @@ from typing import Sequence
 import click
 
 
-@click.command()
+@click.command(short_help="Write a run's generator as a model folder (config.json + model.safetensors).")
 @click.argument("run", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="the model folder to write")
 @click.option("--checkpoint", default="latest", show_default=True, help="latest, best or step-N")
