@@ -16,6 +16,7 @@ through ``torch.onnx.export(dynamo=True)``, which needs the ``onnx`` extra
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import logging
 import warnings
@@ -46,8 +47,10 @@ class Forward(nn.Module):
 
 
 def _parts(gen) -> List[Tuple[str, nn.Module, Dict[str, Any]]]:
-    """(file suffix, net, input description) for each file to write."""
-    net = gen.net
+    """(file suffix, net, input description) for each file to write. The nets are float32 CPU
+    copies: the files do not depend on where the generator was loaded, and the check compares
+    like with like (no TF32 or half-precision kernels)."""
+    net = copy.deepcopy(gen.net).float().cpu().eval()
     if gen.input_kind == "image":
         directions = getattr(net, "directions", ("AtoB",))
         parts = []
@@ -74,11 +77,11 @@ def _examples(gen, inputs: Dict[str, Any], n: int, seed: int, other_size: bool =
         if other_size:
             step = int(inputs["_multiple"])
             h, w = h + step, w + step
-        return (torch.rand(n, c, h, w, generator=rng).mul(2).sub(1).to(gen.device),)
-    z = torch.randn(n, gen.z_dim, generator=rng).to(gen.device)
+        return (torch.rand(n, c, h, w, generator=rng).mul(2).sub(1),)
+    z = torch.randn(n, gen.z_dim, generator=rng)
     if "y" not in inputs:
         return (z,)
-    return z, (torch.arange(n) % gen.num_classes).to(gen.device)
+    return z, torch.arange(n) % gen.num_classes
 
 
 def _check(what: str, copy_fn: Callable[..., torch.Tensor], eager: nn.Module, example: Tuple[torch.Tensor, ...]) -> float:
@@ -130,7 +133,7 @@ def torchscript_writer(gen) -> Callable[[Path], Dict[str, Any]]:
             file = f"model{suffix}.torchscript.pt"
             traced.save(str(folder / file))
             with _quiet():
-                loaded = torch.jit.load(str(folder / file), map_location=gen.device)
+                loaded = torch.jit.load(str(folder / file), map_location="cpu")
             error = _check("TorchScript", loaded, module, _examples(gen, inputs, CHECK_BATCH, 1, other_size=True))
             entries[suffix.lstrip("_") or "default"] = _entry(file, inputs, gen, error)
         return {"torchscript": entries}

@@ -146,3 +146,23 @@ def test_table_runs_export_their_column_encoding(tmp_path):
     assert (where["island"] == "Dream").all()
     with pytest.raises(ganforge.ConfigError, match="column encoding in Python"):
         ganforge.export(penguin_run, tmp_path / "onnx", formats=["onnx"])
+
+
+def test_damaged_or_newer_folders_are_refused_in_one_line(tmp_path):
+    out = ganforge.export("pretrained:mnist", tmp_path / "m")
+    config = json.loads((out / CONFIG_FILE).read_text())
+    (out / CONFIG_FILE).write_text(json.dumps({**config, "format_version": 99}))
+    with pytest.raises(ganforge.ConfigError, match="format version 99 .* upgrade ganforge"):
+        ganforge.from_pretrained(out)
+    wider = {**config, "generator": {**config["generator"], "options": {**config["generator"]["options"], "width": 16}}}
+    (out / CONFIG_FILE).write_text(json.dumps(wider))
+    with pytest.raises(ganforge.ConfigError, match="the weights do not fit the net config.json describes"):
+        ganforge.from_pretrained(out)
+    (out / CONFIG_FILE).write_text("{not json")
+    with pytest.raises(ganforge.ConfigError, match="not readable as JSON"):
+        ganforge.from_pretrained(out)
+    run_like = tmp_path / "run"
+    run_like.mkdir()
+    (run_like / "config.yaml").write_text("name: x\n")
+    with pytest.raises(ganforge.ConfigError, match="use ganforge.load"):
+        ganforge.from_pretrained(run_like)

@@ -22,8 +22,17 @@ def export(run: Path, out: Path, checkpoint: str, formats: Sequence[str]) -> Non
       ganforge export runs/dcgan-mnist-20260101-120000 --out mnist-gen
       ganforge export runs/dcgan-mnist-20260101-120000 --checkpoint best --format onnx --out mnist-onnx
     """
+    from ..artifact import read_config
     from ..loading import export_generator
 
     folder = export_generator(run, out, checkpoint=checkpoint, formats=formats)
     files = sorted(p.name for p in folder.iterdir())
     click.echo(f"wrote {folder} ({', '.join(files)})")
+    config = read_config(folder)
+    if config["input"] == "image":
+        use = f"ganforge {'upscale' if config['data'].get('scale', 1) > 1 else 'translate'} {folder} INPUT --out DIR"
+    elif config["kind"] == "table":
+        use = f"ganforge sample {folder} -n 1000 --out synth.csv"
+    else:
+        use = f"ganforge sample {folder} -n 64 --grid --out samples.png"
+    click.echo(f"  use it: ganforge.from_pretrained({str(folder)!r}), or {use}")
