@@ -19,6 +19,7 @@ from .nets import register_module
 from .report.html import report_after_training
 from .train.run import run_training
 from .train.rundir import load_run_config
+from .train.timing import PhaseTimer
 
 
 def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, out: Union[str, Path, None] = None,
@@ -43,9 +44,15 @@ def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, ou
         if value is not None:
             name = value if isinstance(value, str) else register_module(value, role)
             nets.append(f"{role}='{name}'")
-    run_dir = run_training(recipe, out=out, resume=resume, overrides=nets + list(overrides or []), **kw)
-    if load_run_config(run_dir).report and dist.is_main():
-        report_after_training(run_dir)
+    timer = PhaseTimer()  # where the time goes: timing.json, printed by `ganforge train`
+    run_dir = run_training(recipe, out=out, resume=resume, overrides=nets + list(overrides or []), timer=timer, **kw)
+    if dist.is_main():
+        timer.write(run_dir)  # before the report, so the report can show it
+        cfg = load_run_config(run_dir)
+        if cfg.report:
+            with timer("report"):
+                report_after_training(run_dir, load_generator, progress=cfg.progress)
+            timer.write(run_dir)
     return run_dir
 
 
@@ -67,10 +74,11 @@ def from_pretrained(path: Union[str, Path], device: str = "cpu") -> Generator:
 
 
 def export(run: Union[str, Path], out: Union[str, Path], checkpoint: Union[str, Path, None] = None,
-           formats: Sequence[str] = ("safetensors",)) -> Path:
+           formats: Sequence[str] = ("safetensors",), metadata: Optional[Dict[str, Any]] = None) -> Path:
     """Write ``run``'s generator to the model folder ``out`` (``config.json`` +
-    ``model.safetensors``; ``formats`` may add ``torchscript`` and ``onnx``); returns ``out``."""
-    return export_generator(run, out, checkpoint=checkpoint, formats=formats)
+    ``model.safetensors``; ``formats`` may add ``torchscript`` and ``onnx``; ``metadata`` more
+    JSON entries for config.json); returns ``out``. ``checkpoint``: latest, best or step-N."""
+    return export_generator(run, out, checkpoint=checkpoint, formats=formats, metadata=metadata)
 
 
 def list_recipes() -> List[Tuple[str, str]]:

@@ -12,16 +12,16 @@ from typing import Optional, Sequence
 
 import click
 
-from .errors import GanforgeError, GanforgeWarning
+from .errors import GanforgeError
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 _show_default = warnings.showwarning
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """ganforge's own warnings as one line on stderr (``ganforge: note: ...``), not Python's
-    two-line ``file:line: Category`` form; others keep Python's form."""
-    if issubclass(category, GanforgeWarning) or str(filename).startswith(_PACKAGE):
+    """Warnings raised by ganforge's own code as one line on stderr (``ganforge: note: ...``,
+    like ``console.note``), not Python's two-line ``file:line: Category`` form; others keep it."""
+    if str(filename).startswith(_PACKAGE):
         click.echo(f"ganforge: note: {message}", err=True)
     else:
         _show_default(message, category, filename, lineno, file, line)

@@ -118,6 +118,7 @@ class TrainConfig(BaseModel):
     num_samples: Int = Field(64, gt=0, le=100_000, description="size of the fixed latent batch drawn at each sample step")
     progress: Bool = Field(True, description="progress bar on the console")
     report: Bool = Field(True, description="write report.html into the run directory when training ends")
+    plots: Bool = Field(True, description="refresh loss_curves.png at every sample step")
     tensorboard: Bool = Field(True, description="also log scalars and samples for TensorBoard when it is installed")
 
     @model_validator(mode="before")

@@ -11,7 +11,3 @@ class ConfigError(GanforgeError, ValueError):
 
 class DataError(GanforgeError, ValueError):
     """The training data cannot be used; the message says why and what to do."""
-
-
-class GanforgeWarning(UserWarning):
-    """Something the user should know that does not stop the command (shown as one line)."""

@@ -9,7 +9,7 @@ from typing import Any, Dict, Optional, Sequence, Union
 import torch
 
 from .artifact import is_model_folder, read_model_folder, write_model_folder
-from .config import TrainConfig
+from .config import TrainConfig, build_config
 from .errors import ConfigError
 from .model_folder import build_net, decoder_for, load_state, net_spec
 from .nets.generate import generate
@@ -24,12 +24,24 @@ from .train.devices import pick_device
 PathLike = Union[str, Path]
 
 
+def recorded_config(raw: Optional[Dict[str, Any]]) -> Optional[TrainConfig]:
+    """The training config a model folder records, for reading (recipe, steps, data spec), or
+    None when there is none or it no longer validates here (a net of a package not installed)."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return build_config(raw)
+    except ConfigError:
+        return None
+
+
 class Generator:
     """A trained generator: ``.sample(n, seed=0, labels=None)``; ``.net`` is the plain nn.Module.
 
     ``source`` is the run directory or model folder it came from (also ``run_dir``). Loaded from
-    a run, ``cfg``, ``objective`` and ``checkpoint`` (where D lives) are set; from a model folder
-    they are None and ``decoder`` turns a table generator's outputs into rows.
+    a run, ``objective`` and ``checkpoint`` (where D lives) are set; from a model folder they are
+    None, ``decoder`` turns a table generator's outputs into rows and ``cfg`` is the training
+    config the folder records (for reading; None when it does not validate here).
     """
 
     def __init__(self, net: torch.nn.Module, *, info: Dict[str, Any], device: torch.device, z_dim: int,
@@ -71,17 +83,19 @@ class Generator:
         net = build_net(config["generator"])
         load_state(net, tensors, str(path))
         dev = pick_device(device)
-        data = config["data"]
+        data, provenance = config["data"], config.get("source", {})
         return cls(net.to(dev).eval(), info=data, device=dev, z_dim=config.get("z_dim") or 0,
                    num_classes=config.get("num_classes", 0), family=config["family"], name=config.get("name", ""),
                    source=path if is_pretrained(path) else folder, weights=config.get("weights", "ema"),
-                   decoder=decoder_for(data), provenance=config.get("source", {}))
+                   cfg=recorded_config(provenance.get("config")), decoder=decoder_for(data), provenance=provenance)
 
-    def save_pretrained(self, out: PathLike, formats: Sequence[str] = ()) -> Path:
+    def save_pretrained(self, out: PathLike, formats: Sequence[str] = (),
+                        metadata: Optional[Dict[str, Any]] = None) -> Path:
         """Write this generator as a model folder: ``out/config.json`` + ``out/model.safetensors``
         (plain state-dict keys), plus a portable copy per entry of ``formats`` (``torchscript``,
-        ``onnx``). ``Generator.from_pretrained(out)`` gives back the same samples for a seed."""
-        config = {
+        ``onnx``). ``metadata``: more JSON entries for config.json (measured quality, notes).
+        ``Generator.from_pretrained(out)`` gives back the same samples for a seed."""
+        config = {**(metadata or {}),
             "name": self.name, "family": self.family, "kind": self.kind, "input": self.input_kind,
             "generator": net_spec(self.net), "data_shape": list(self.info["shape"]),
             "z_dim": self.z_dim if self.input_kind == "latent" else None, "num_classes": self.num_classes,
@@ -99,7 +113,7 @@ class Generator:
     # -- sampling -------------------------------------------------------------------------
     def sample(self, n: int, seed: int = 0, labels: Union[int, Sequence[int], torch.Tensor, None] = None,
                batch_size: int = 256, where: Optional[Dict[str, Any]] = None, truncation: Optional[float] = None,
-               rejection: Optional[float] = None):
+               rejection: Optional[float] = None, progress: Optional[bool] = False):
         """n samples on the CPU: images N x C x H x W in [-1, 1], vectors N x D, or for table
         runs a pandas DataFrame of n rows (``where={"island": "Dream"}`` keeps to that value).
         ``truncation``: the truncation trick of generators that support it (biggan, stylegan2).
@@ -109,6 +123,7 @@ class Generator:
         The same seed gives the same samples. For conditional models ``labels`` is one class for
         all, or one per sample; by default the classes cycle 0, 1, ..., K-1. ``truncation`` is
         passed to generators that declare ``supports_truncation`` (``forward(z, y, truncation=psi)``).
+        ``progress``: a bar with an ETA over large draws of images or vectors (None: on a terminal).
         """
         if n <= 0:
             raise ConfigError(f"number of samples must be positive, got {n}")
@@ -123,7 +138,7 @@ class Generator:
         if self.decoder is None:
             if where:
                 raise ConfigError("where= selects rows of table models; this generator samples tensors")
-            return generate(self.net, z, y, batch_size, **kwargs).float().cpu()
+            return generate(self.net, z, y, batch_size, progress=progress, **kwargs).float().cpu()
         return self.decoder.sample(self.net, z, y, batch_size, seed=seed, where=where, **kwargs)
 
     def discriminator(self) -> torch.nn.Module:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 from .artifact import is_model_folder
 from .errors import ConfigError
 from .generator import Generator
-from .objectives import build_objective
+from .objectives import Objective, build_objective
 from .pretrained import is_pretrained
 from .train import checkpoint as ckpt
 from .train.devices import pick_device
@@ -64,11 +64,12 @@ def load_generator(source: Union[str, Path], device: str = "cpu",
     return Generator(objective.generator.to(dev).eval(), info=info, device=dev, z_dim=cfg.z_dim,
                      num_classes=num_classes, family=cfg.generator.name, name=cfg.name, source=run_dir,
                      weights="ema" if cfg.ema > 0 else "trained", cfg=cfg, objective=objective, checkpoint=path,
-                     decoder=objective, provenance=provenance)
+                     decoder=objective if type(objective).sample is not Objective.sample else None,
+                     provenance=provenance)
 
 
 def export_generator(source: Union[str, Path], out: Union[str, Path], checkpoint: Union[str, Path, None] = None,
-                     formats: Sequence[str] = ("safetensors",)) -> Path:
+                     formats: Sequence[str] = ("safetensors",), metadata: Optional[Dict[str, Any]] = None) -> Path:
     """Write the generator of ``source`` (a run directory, a model folder or ``pretrained:NAME``)
     to the model folder ``out`` and return it.
 
@@ -76,5 +77,6 @@ def export_generator(source: Union[str, Path], out: Union[str, Path], checkpoint
     the run kept them. ``formats``: ``safetensors`` (always written), ``torchscript``, ``onnx``.
     Image-to-image runs export their generator (both directions for CycleGAN); table runs
     carry their column encoding in ``config.json`` so rows decode from the folder alone.
+    ``metadata``: more JSON entries for config.json (measured quality, notes).
     """
-    return load_generator(source, checkpoint=checkpoint).save_pretrained(out, formats)
+    return load_generator(source, checkpoint=checkpoint).save_pretrained(out, formats, metadata)

@@ -26,7 +26,8 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import torch
 from torch import nn
 
-from .errors import ConfigError, GanforgeWarning
+from .console import note
+from .errors import ConfigError
 from .extras import require
 
 FORMATS = ("safetensors", "torchscript", "onnx")
@@ -121,8 +122,8 @@ def _entry(file: str, inputs: Dict[str, Any], gen, error: float) -> Dict[str, An
 
 def torchscript_writer(gen) -> Callable[[Path], Dict[str, Any]]:
     """Writes ``model[_DIRECTION].torchscript.pt`` (``torch.jit.load`` reads it)."""
-    warnings.warn("TorchScript is deprecated by PyTorch; torch.jit.load still reads the file, and "
-                  "--format onnx is the long-lived portable copy", GanforgeWarning, stacklevel=3)
+    note("TorchScript is deprecated by PyTorch; torch.jit.load still reads the file, and --format onnx is "
+         "the long-lived portable copy", once="torchscript-deprecated")
 
     def write(folder: Path) -> Dict[str, Any]:
         entries = {}

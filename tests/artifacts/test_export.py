@@ -38,7 +38,8 @@ def test_round_trip_is_bit_exact_and_needs_no_discriminator(mnist_run, tmp_path)
     for seed in (0, 7):
         assert torch.equal(run_gen.sample(20, seed=seed, labels=3), folder_gen.sample(20, seed=seed, labels=3))
     assert torch.equal(run_gen.sample(10, seed=1), ganforge.Generator.from_pretrained(out).sample(10, seed=1))
-    assert folder_gen.objective is None and folder_gen.cfg is None and folder_gen.checkpoint is None
+    assert folder_gen.objective is None and folder_gen.checkpoint is None
+    assert folder_gen.cfg.steps == 6  # the recorded training config, for reading
     with pytest.raises(ganforge.ConfigError, match="without its discriminator"):
         folder_gen.sample(4, labels=1, rejection=50)
 

@@ -14,6 +14,7 @@ from .mixtures import GRID25_MEANS, GRID25_STD, RING8_MEANS, RING8_STD, kl_to_un
 from .knn import density_coverage, precision_recall, prdc
 from .specs import METRIC_DIRECTION, METRICS
 from .stacked_mnist import make_stacked_mnist, stacked_mnist_modes
+from . import audio_modes, audio_net, text, video  # noqa: F401,E402  (register the media extractors and metrics)
 from .stateful import FID, IS, KID, PRDC, CallableExtractor, feature_extractor, real_samples
 
 __all__ = [

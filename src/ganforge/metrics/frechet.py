@@ -7,7 +7,8 @@ from typing import Any, Tuple
 import numpy as np
 from scipy import linalg
 
-from ..errors import DataError, GanforgeWarning
+from ..console import note
+from ..errors import DataError
 from ._arrays import as_features, as_float64
 
 # Relative residual ||X @ X - A||_F / ||A||_F above which sqrtm's answer is not trusted and the
@@ -42,9 +43,8 @@ def feature_stats(features: Any, chunk_rows: int = 4096) -> Tuple[np.ndarray, np
 
 
 def _checked_sqrtm(a: np.ndarray) -> Tuple[np.ndarray, bool]:
-    """sqrtm(a) and whether the result looks trustworthy (finite, small residual). scipy's
-    LinAlgWarning about singular input is not shown: the residual decides, and the caller
-    notes when that changes the answer."""
+    """sqrtm(a) and whether the result looks trustworthy (finite, small residual)."""
+    # scipy warns (LinAlgWarning) on singular input; the residual check below decides instead
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", linalg.LinAlgWarning)
         root = linalg.sqrtm(a)
@@ -74,11 +74,10 @@ def frechet_distance(mu1: Any, sigma1: Any, mu2: Any, sigma2: Any, eps: float = 
         )
     covmean, ok = _checked_sqrtm(s1 @ s2)
     if not ok:
-        # It matters to the user: the distance now depends on eps. Usually fewer samples than
-        # feature dimensions, which leaves the covariances singular.
-        warnings.warn(f"Fréchet distance: the covariance product is singular or ill-conditioned "
-                      f"({s1.shape[0]} feature dimensions), so {eps:g} was added to both diagonals; "
-                      "use more samples than feature dimensions for a stable value", GanforgeWarning, stacklevel=2)
+        # as pytorch-fid does, say so: the value is then a regularised approximation
+        note(f"Fréchet distance: the feature covariances are singular (fewer samples than their {s1.shape[0]} "
+             f"dimensions, or features that never vary); added {eps:g} to their diagonals, so compare FIDs only "
+             "at equal sample counts", once="fid-singular")
         offset = np.eye(s1.shape[0]) * eps
         covmean, _ = _checked_sqrtm((s1 + offset) @ (s2 + offset))
         if not np.all(np.isfinite(covmean)):

@@ -1,7 +1,7 @@
 """Network registry. One family per file; importing this package registers them all, then the
 nets of installed packages (the ``ganforge.nets`` entry-point group)."""
 from . import (  # noqa: F401
-    biggan, dcgan, mlp, patchgan, progan, r3gan, resnet, resnet_gen, rrdb, stylegan2, tabular, unet)
+    biggan, charcnn, dcgan, mlp, mocogan, patchgan, progan, r3gan, resnet, resnet_gen, rrdb, stylegan2, tabular, unet, wavegan)
 from .base import DOutput
 from .custom import load_entry_points, register_module
 from .registry import DISCRIMINATORS, GENERATORS, create_model, list_models, register_model

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import copy
 import inspect
-import warnings
 from importlib.metadata import entry_points
 from typing import Any, Optional
 
 from torch import nn
 
-from ..errors import ConfigError, GanforgeWarning
+from ..console import note
+from ..errors import ConfigError
 from .registry import _ROLES, mark_user_net
 
 ENTRY_POINT_GROUP = "ganforge.nets"
@@ -77,8 +77,8 @@ def load_entry_points() -> None:
             ep.load()
         except Exception as err:  # noqa: BLE001 - a third-party plugin may fail in any way
             detail = " ".join(str(err).split())[:200]
-            warnings.warn(f"nets plugin '{ep.name}' ({ep.value}) did not load: {type(err).__name__}: {detail}; "
-                          "its nets are unavailable", GanforgeWarning, stacklevel=2)
+            note(f"nets plugin '{ep.name}' ({ep.value}) did not load: {type(err).__name__}: {detail}; "
+                 "its nets are unavailable")
             continue
         for role, reg in _ROLES.items():
             for name in set(reg.names()) - before[role]:

@@ -148,14 +148,16 @@ class GANObjective(Objective):
         loss = loss + self.extras.d_terms(real_in, fake_in, labels, real_out, fake_out, logs)
         return loss, logs
 
-    def penalty(self, real: Tensor, fake: Tensor, labels: Optional[Tensor], ctx: StepContext, logs: Logs) -> Tensor:
+    def penalty(self, real: Tensor, fake: Tensor, labels: Optional[Tensor], ctx: StepContext, logs: Logs,
+                critic=None, tag: str = "") -> Tensor:
         """Configured gradient penalty, applied lazily every ``reg_every`` D steps (scaled up to
-        keep its average weight) as in StyleGAN2."""
+        keep its average weight) as in StyleGAN2. ``critic`` (x -> logits) defaults to the
+        discriminator; objectives with a second one pass it with a ``tag`` for the log key."""
         kind, every = self.regularizer, self.reg_every
         weight = self.reg_weight * reg_factor(self, ctx.progress)
         if kind == "none" or weight == 0 or ctx.d_step % every:
             return real.new_zeros(())
-        critic = self.critic(labels)
+        critic = critic or self.critic(labels)
         if kind == "gp":
             value = gradient_penalty(critic, real, fake)
         else:
@@ -164,7 +166,7 @@ class GANObjective(Objective):
                 value = value + r1_penalty(critic, real)
             if kind in ("r2", "r1r2"):
                 value = value + r2_penalty(critic, fake)
-        logs[f"reg_{kind}"] = value.detach()
+        logs[f"reg_{kind}{tag}"] = value.detach()
         return weight * every * value
 
     def after_d_step(self, ctx: StepContext) -> None:

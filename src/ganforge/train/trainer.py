@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Dict, Optional
 
 import torch
-from tqdm.auto import tqdm
 
 from ..config import TrainConfig
+from ..console import bar as progress_bar
+from ..console import phase
 from ..data import BatchStream, load_dataset
 from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
                            local_device, rank, ranks_agree, world_size)
@@ -27,6 +28,7 @@ from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
 from .sampling import FixedBatch, save_samples
 from .speed import compile_in_place, make_adam, to_channels_last
+from .timing import PhaseTimer
 from .transfer import init_from
 
 
@@ -47,11 +49,13 @@ class TrainingInterrupted(Exception):
 
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, run_dir: Path):
+    def __init__(self, cfg: TrainConfig, run_dir: Path, timer: Optional[PhaseTimer] = None):
         self.cfg, self.run_dir = cfg, Path(run_dir)
+        self.timer = timer if timer is not None else PhaseTimer()  # where the time goes (timing.json)
         seed_everything(cfg.seed)  # same on every rank: identical initial weights
         self.device = local_device(pick_device(cfg.device))
-        self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
+        with self.timer("data cache"):
+            self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
         self.objective = build_objective(cfg, self.dataset.info())
         if cfg.init_from:  # before optimizers and the EMA copy; a resume then overwrites it all
             init_from(self.objective, cfg.init_from)
@@ -72,7 +76,8 @@ class Trainer:
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.fixed = FixedBatch.create(cfg, self.dataset, self.objective, self.device)
         self.log = MetricsLog(self.run_dir / METRICS, tensorboard=cfg.tensorboard)
-        self.eval_hook = EvalHook.create(self) if cfg.metrics else None
+        with self.timer("data cache"):  # real-data features for the metrics, cached on disk
+            self.eval_hook = EvalHook.create(self) if cfg.metrics else None
         self.guard = HealthGuard(self) if cfg.monitor else None
         if world_size() > 1:
             seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
@@ -94,8 +99,9 @@ class Trainer:
         rngs = gather_to_main(rng_state())
         path = ckpt.checkpoint_path(self.run_dir, self.step)
         if is_main():
-            self.save_checkpoint_to(path, rngs)
-            ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
+            with self.timer("checkpoints"):
+                self.save_checkpoint_to(path, rngs)
+                ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
         barrier()
         return path
 
@@ -228,8 +234,9 @@ class Trainer:
         if is_main():
             write_data_info(self.run_dir, self.dataset.info())
         previous = self._install_signals()
-        bar = tqdm(total=cfg.steps, initial=self.step, desc=cfg.name, unit="step", dynamic_ncols=True,
-                   disable=not (cfg.progress and is_main()))
+        shown = cfg.progress and is_main()
+        bar = progress_bar(cfg.steps, cfg.name, "step", enabled=shown, initial=self.step)
+        post: Dict[str, str] = {}  # the latest losses and best-metric value, shown beside the bar
         tick, tick_step = time.perf_counter(), self.step
         if not any_rank(ckpt.latest_checkpoint(self.run_dir) is not None, self.device):
             self.save_checkpoint()  # step 0: something to roll back to, and resumable at once
@@ -237,7 +244,8 @@ class Trainer:
             while self.step < cfg.steps:
                 last = self.step + 1 == cfg.steps
                 want_logs = (self.step + 1) % cfg.log_every == 0 or last
-                logs = self.train_step(want_logs)
+                with self.timer("training steps"):
+                    logs = self.train_step(want_logs)
                 self.step += 1
                 bar.update(1)
                 if want_logs:
@@ -246,14 +254,19 @@ class Trainer:
                     tick, tick_step = now, self.step
                     flags = self.guard.check(logs) if self.guard is not None and is_main() else []
                     self.log.write({"step": self.step, **logs})
-                    bar.set_postfix(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    post.update(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    bar.set_postfix(post)
                     if self.guard is not None and any_rank(self.guard.needs_rollback(flags), self.device):
                         self._rollback(bar, flags)
                         continue
                 if is_main() and (self.step % cfg.sample_every == 0 or last):
-                    save_samples(self, self.step)
+                    with self.timer("sampling"):
+                        save_samples(self, self.step)
                 if self.eval_hook is not None and self.eval_hook.due(self.step, last):
-                    self.eval_hook.run(self.step)
+                    with self.timer("evaluation"), phase(bar, "evaluating " + ",".join(cfg.metrics)):
+                        results = self.eval_hook.run(self.step, progress=shown)
+                    post.update({k: f"{v:.4g}" for k, v in results.items() if k == self.eval_hook.metric})
+                    bar.set_postfix(post)
                 stop = any_rank(self._stop_requested, self.device)
                 if self.step % cfg.checkpoint_every == 0 or last or stop:
                     # never let a diverged state replace a good checkpoint
