@@ -82,7 +82,7 @@ class TrainConfig(BaseModel):
     label_smoothing: Float = Field(0.0, ge=0, lt=0.5, description="one-sided: real target 1-s")
     # transfer learning
     init_from: Optional[Str] = Field(None, description="start G and D from this run's latest weights (new optimizers), "
-                                                       "a checkpoint directory, or pretrained:NAME (G only)")
+                                                       "a checkpoint directory, or a model folder / pretrained:NAME (G only)")
     # optimisation
     steps: Int = Field(2000, ge=0, le=BIG, description="generator updates")
     batch_size: Int = Field(64, gt=0, le=1_000_000, description="samples per step (per process)")

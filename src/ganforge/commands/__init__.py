@@ -6,7 +6,7 @@ import importlib
 import click
 
 # Order here is the order in ``ganforge --help``.
-COMMAND_MODULES = ("train", "sample", "eval", "detect", "translate", "upscale", "inpaint", "report", "serve",
+COMMAND_MODULES = ("train", "sample", "eval", "export", "detect", "translate", "upscale", "inpaint", "report", "serve",
                    "inspect", "augment", "interpolate", "style_mix", "recipes", "options")
 
 

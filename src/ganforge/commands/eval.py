@@ -31,6 +31,9 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
     from ..metrics.run_evaluator import RunEvaluator, seeded_batches
 
     gen = load(run, checkpoint=checkpoint, device="auto")
+    if gen.checkpoint is None:
+        raise ConfigError(f"'{run}' is a model folder (the generator alone); ganforge eval measures a run "
+                          "against its training data: pass the run directory, or use ganforge.metrics on samples")
     if gen.kind == "table":  # tables have their own suite: column shapes, pair trends, ML efficacy, privacy
         from ..tabular import evaluate_run, format_report
 
@@ -46,7 +49,14 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
     dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
     evaluator = RunEvaluator(dataset, names, extractor or cfg.extractor, num or 10_000, device=gen.device)
     results = evaluator(seeded_batches(gen.sample, seed))  # each batch its own seed: reproducible, all different
-    report = {"run": str(run), "checkpoint": checkpoint, "n": evaluator.n, "extractor": evaluator.extractor_name,
+    features = evaluator.extractor
+    described = (f"features from the '{evaluator.extractor_name}' extractor"
+                 + (f" ({features.feature_dim}-d)" if getattr(features, "feature_dim", None) else "")
+                 if features is not None else "raw values (no feature extractor)")
+    click.echo(f"{evaluator.n} generated samples (seed {seed}) vs {len(dataset)} real ones, {described}, "
+               f"checkpoint {gen.checkpoint.name}")
+    report = {"run": str(run), "checkpoint": checkpoint, "n": evaluator.n, "n_real": len(dataset),
+              "extractor": evaluator.extractor_name,
               "metrics": names, "results": results}
     out = run / "eval.json"
     tmp = out.with_suffix(".tmp")

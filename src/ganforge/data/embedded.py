@@ -8,6 +8,7 @@ import torch
 
 from ..cache import cached_arrays
 from ..errors import DataError
+from ..extras import require
 from .dataset import Dataset
 from .registry import DATASETS
 from .transforms import resize_array
@@ -82,8 +83,7 @@ def faces(image_size: int = 32, arg: str = "", split: str = "all", **_) -> Datas
     """scikit-image's 200 LFW faces (25x25 grayscale), resized, 1 channel. The first 100 are
     faces and the rest non-faces in scikit-image's subset; only the faces are kept.
     ``split``: all (100), train (the first 80) or test (the last 20, for held-out scores)."""
-    from skimage.data import lfw_subset
-
+    lfw_subset = require("skimage.data", "images", "data=faces").lfw_subset
     picks = {"all": slice(0, 100), "train": slice(0, 100 - FACES_HELDOUT), "test": slice(100 - FACES_HELDOUT, 100)}
     if split not in picks:
         raise DataError(f"split must be all, train or test, got '{split}'")

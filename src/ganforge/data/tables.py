@@ -25,6 +25,7 @@ import pandas as pd
 import torch
 
 from ..errors import ConfigError, DataError
+from ..extras import require
 from ..tabular.columns import MAX_INT_LEVELS, as_name_list, check_table, infer_columns
 from ..tabular.conditional import ConditionSampler
 from ..tabular.io import read_table, write_table
@@ -104,8 +105,7 @@ def read_frame(spec: str, drop=None) -> pd.DataFrame:
     """The raw table behind a data spec (``penguins``, ``csv:PATH``), after ``drop``."""
     name, _, arg = spec.partition(":")
     if name == "penguins":
-        from palmerpenguins import load_penguins
-
+        load_penguins = require("palmerpenguins", "tables", "data=penguins").load_penguins
         return prepare_frame(load_penguins(), drop, "penguins")
     if name in ("csv", "parquet"):
         if not arg:

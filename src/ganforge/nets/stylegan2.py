@@ -61,7 +61,17 @@ class ModulatedConv2d(nn.Module):
         if self.up:
             x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
             h, wd = h * 2, wd * 2
-        weight = self.modulated_weight(self.affine(w))
+        style = self.affine(w)
+        if torch.jit.is_tracing() or torch.compiler.is_exporting():
+            # The reference's fused_modconv=False path (stylegan2-ada-pytorch, networks.py
+            # modulated_conv2d): the same result without a batch-sized group count, which
+            # traced and exported (TorchScript, ONNX) graphs cannot keep dynamic.
+            out = F.conv2d(x * (self.scale * style)[:, :, None, None], self.weight, padding=self.padding)
+            if self.demodulate:
+                sq = (self.scale * self.weight[None] * style[:, None, :, None, None]).square().sum(dim=(2, 3, 4))
+                out = out * torch.rsqrt(sq + 1e-8)[:, :, None, None]
+            return out
+        weight = self.modulated_weight(style)
         # one grouped conv runs every sample with its own weights
         out = F.conv2d(x.reshape(1, n * c, h, wd), weight.reshape(-1, c, *weight.shape[3:]),
                        padding=self.padding, groups=n)

@@ -16,6 +16,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
+from ..extras import require
 
 from ..objectives.inpaint import corrupt
 from .quality import mean_db, psnr, quantize, ssim
@@ -69,8 +70,7 @@ def _mean_fill(img: np.ndarray, holes: np.ndarray) -> np.ndarray:
 
 
 def _biharmonic(img: np.ndarray, holes: np.ndarray) -> np.ndarray:
-    from skimage.restoration import inpaint_biharmonic
-
+    inpaint_biharmonic = require("skimage.restoration", "images", "the biharmonic baseline").inpaint_biharmonic
     return inpaint_biharmonic(img, holes, channel_axis=-1) if holes.any() else img
 
 
@@ -98,7 +98,8 @@ def hole_baselines() -> Dict[str, Method]:
 
 
 def noise_baselines(noise_sigma: float) -> Dict[str, Method]:
-    from skimage.restoration import denoise_nl_means, denoise_wavelet
+    restoration = require("skimage.restoration", "images", "the denoising baselines")
+    denoise_nl_means, denoise_wavelet = restoration.denoise_nl_means, restoration.denoise_wavelet
 
     sigma = noise_sigma / 255.0
 
@@ -121,7 +122,7 @@ def noise_baselines(noise_sigma: float) -> Dict[str, Method]:
 
 
 def _best_tv(inputs: Tensor, clean: Tensor, masks: Tensor) -> Row:
-    from skimage.restoration import denoise_tv_chambolle
+    denoise_tv_chambolle = require("skimage.restoration", "images", "the denoising baselines").denoise_tv_chambolle
 
     rows = [_row(f"total variation (weight {w}, oracle)",
                  _apply(lambda img, holes, w=w: denoise_tv_chambolle(img, weight=w, channel_axis=-1), inputs, masks),
