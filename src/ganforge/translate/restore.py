@@ -16,8 +16,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
-from ..extras import require
 
+from ..extras import require
 from ..objectives.inpaint import corrupt
 from .quality import mean_db, psnr, quantize, ssim
 
