@@ -52,6 +52,11 @@ def _parts(gen) -> List[Tuple[str, nn.Module, Dict[str, Any]]]:
     copies: the files do not depend on where the generator was loaded, and the check compares
     like with like (no TF32 or half-precision kernels)."""
     net = copy.deepcopy(gen.net).float().cpu().eval()
+    noisy = [m for m in net.modules() if getattr(m, "eval_noise", False)]
+    for module in noisy:
+        module.eval_noise = False
+    if noisy:
+        note("the portable copies are deterministic: test-time dropout is off in them (the model folder keeps it)")
     if gen.input_kind == "image":
         directions = getattr(net, "directions", ("AtoB",))
         parts = []

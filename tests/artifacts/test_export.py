@@ -89,7 +89,7 @@ def test_commands_take_a_model_folder(mnist_run, tmp_path):
     pytest.importorskip("flask")
     from ganforge.serve import create_app
 
-    client = create_app(out).test_client()
+    client = create_app(ganforge.load(out)).test_client()
     assert client.get("/api/grid?seed=1&n=4&class=2").status_code == 200
 
 

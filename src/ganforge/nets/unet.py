@@ -27,10 +27,14 @@ Tensor = torch.Tensor
 
 
 class TestTimeDropout(nn.Dropout):
-    """Dropout that also drops in eval mode (pix2pix's noise source at test time)."""
+    """Dropout that also drops in eval mode (pix2pix's noise source at test time) while
+    ``eval_noise`` is true; portable copies switch it off, since a traced copy cannot be checked
+    against a random eager output."""
+
+    eval_noise = True
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.dropout(x, self.p, training=True)
+        return F.dropout(x, self.p, training=self.training or self.eval_noise)
 
 
 class BatchStatsNorm2d(nn.BatchNorm2d):
