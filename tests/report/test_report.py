@@ -120,13 +120,15 @@ def test_vector_report_scatter_and_distances(ring_run, tmp_path):
 
 
 def test_timing_json_is_shown_when_present(ring_run, tmp_path):
-    (ring_run / "timing.json").write_text(json.dumps({"total_s": 75.0, "phases": {"train_s": 60.0, "eval_s": 15.0}}))
+    timing = {"startup": {"wall_s": None, "cpu_s": 1.5}, "training steps": {"wall_s": 60.0, "cpu_s": 90.0},
+              "evaluation": {"wall_s": 15.0, "cpu_s": 20.0}, "total": {"wall_s": 75.0, "cpu_s": 111.5}}
+    (ring_run / "timing.json").write_text(json.dumps(timing))  # the layout ganforge.train.timing writes
     try:
         page = write(ring_run, tmp_path, memorization=0)
     finally:
         (ring_run / "timing.json").unlink()
     assert "1 min 15 s (timing.json)" in section(page, "summary")
-    assert "train 1 min 00 s (80%)" in section(page, "details")
+    assert "training steps 1 min 00 s (80%)" in section(page, "details")
 
 
 def test_run_without_checkpoint_still_reports(tmp_path, tiny_ring8):

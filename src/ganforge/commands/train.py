@@ -63,12 +63,23 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
     click.echo(f"  checkpoints: {run_dir / 'checkpoints'}")
     from ..train.rundir import read_data_info
 
-    click.echo(next_step(run_dir, read_data_info(run_dir)))
+    from ..train.rundir import load_run_config
+
+    click.echo(next_step(run_dir, read_data_info(run_dir), load_run_config(run_dir).objective.name))
+    from ..train.timing import format_timing, read_timing
+
+    timing = read_timing(run_dir)
+    if timing:
+        click.echo(f"where the time went ({run_dir / 'timing.json'}):")
+        click.echo("\n".join(format_timing(timing)))
 
 
-def next_step(run_dir: Path, info: dict) -> str:
+def next_step(run_dir: Path, info: dict, objective: str = "") -> str:
     """The line naming a command that works for this kind of run (image-to-image runs map
-    images rather than sampling noise; vectors are written as .npy; tables as CSV)."""
+    images rather than sampling noise; inpainting restores masked images; vectors are written
+    as .npy; tables as CSV)."""
+    if objective == "inpaint":
+        return f"  restore:     ganforge inpaint {run_dir} IMAGE --mask MASK --out restored.png"
     if info.get("task") in ("paired", "unpaired"):
         command = "upscale" if int(info.get("scale") or 1) > 1 else "translate"
         return f"  apply it:    ganforge {command} {run_dir} IMAGES... --out {command}d/"

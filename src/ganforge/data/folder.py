@@ -21,10 +21,11 @@ from PIL import Image, UnidentifiedImageError
 from pydantic import Field
 
 from ..cache import cached_arrays
-from ..console import note
 from ..errors import DataError
+from .audio_folder import audio, holds_audio
 from .dataset import Dataset
 from .registry import DATASETS
+from .scan import scan_labelled
 from .transforms import fit_square, to_mode
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -56,37 +57,6 @@ def _bomb_message(err: Exception, limit: int) -> str:
             "limit with data_options.max_image_pixels=N (0: no limit)")
 
 
-def _resolves_inside(link: Path, root: Path) -> Optional[str]:
-    """Why the folder symlink ``link`` must not be followed (a loop, or back to ``root`` or a
-    folder above it), or None."""
-    try:
-        target = link.resolve(strict=True)
-    except FileNotFoundError:
-        return "points to nothing"
-    except (OSError, RuntimeError):  # ELOOP, or Python's own "Symlink loop" check
-        return "a symlink loop"
-    if target == root or target in root.parents:
-        return "links back to the folder itself or a folder above it"
-    return None
-
-
-def _entries(folder: Path, root: Path, skipped: List[str]) -> Tuple[List[Path], List[Path]]:
-    """(image files, subfolders) of ``folder``; symlink loops and folders linking back to
-    ``root`` are added to ``skipped`` instead."""
-    files, dirs = [], []
-    for p in sorted(folder.iterdir()):
-        if p.is_symlink():
-            why = _resolves_inside(p, root) if p.is_dir() or not p.exists() else None
-            if why is not None:
-                skipped.append(f"{p.relative_to(root)} ({why})")
-                continue
-        if p.is_dir():
-            dirs.append(p)
-        elif p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES:
-            files.append(p)
-    return files, dirs
-
-
 def _images_in(folder: Path) -> List[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
@@ -95,25 +65,11 @@ def scan_folder(root: Path) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
     """Image files and labels; subfolders holding images are classes (sorted by name)."""
     if not root.is_dir():
         raise DataError(f"image folder '{root}' does not exist; pass data=folder:PATH with a folder of images")
-    skipped: List[str] = []
-    loose, subfolders = _entries(root, root, skipped)
-    inside = {d: _entries(d, root, skipped)[0] for d in subfolders}
-    if skipped:
-        note(f"not following {len(skipped)} symlink(s) in {root}: {'; '.join(skipped[:3])}"
-             + ("; ..." if len(skipped) > 3 else ""))
-    classes = tuple(sorted(d.name for d, found in inside.items() if found))
-    if classes:
-        files, labels = [], []
-        for i, name in enumerate(classes):
-            found = inside[root / name]
-            files += found
-            labels += [i] * len(found)
-        return files, labels, classes
-    files = loose
+    files, labels, classes = scan_labelled(root, _images_in)
     if not files:
         raise DataError(f"image folder '{root}' holds no images ({', '.join(sorted(IMAGE_SUFFIXES))}); "
                         "put images in it or in one subfolder per class")
-    return files, [], ()
+    return files, labels, classes
 
 
 def _decode(path: Path, size: int, channels: int, limit: int = PILLOW_PIXEL_LIMIT) -> np.ndarray:
@@ -133,14 +89,28 @@ def _guess_channels(files: List[Path], limit: int = PILLOW_PIXEL_LIMIT) -> int:
     return 1
 
 
+def _holds_images(root: Path) -> bool:
+    return bool(_images_in(root)) or any(d.is_dir() and _images_in(d) for d in root.iterdir())
+
+
 @DATASETS.register("folder")
-def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None,
-           max_image_pixels: Annotated[int, Field(ge=0)] = PILLOW_PIXEL_LIMIT, **_) -> Dataset:
+def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, sample_rate: int = 16000,
+           length: int = 16384, first_slice: bool = False, normalize: bool = False,
+           max_image_pixels: Annotated[int, Field(ge=0)] = PILLOW_PIXEL_LIMIT) -> Dataset:
     """Load every readable image under ``arg``, resized and center-cropped to ``image_size``.
 
     Unreadable or truncated files are skipped and counted (one summary line on stderr).
-    Channels: 1 if every sampled image is grayscale, else 3, unless given.
-    ``max_image_pixels``: images whose header claims more pixels are skipped as decompression bombs (Pillow's limit; 0: no limit).
+    Channels: 1 if every sampled image is grayscale, else 3, unless given. A folder of sound
+    files and no images is read as audio, as ``audio:PATH`` reads it.
+
+    Args:
+        channels: 1 or 3 (images; default: 3 unless every sampled image is grayscale).
+        sample_rate: audio folders: rate every file is resampled to, in Hz.
+        length: audio folders: samples per clip.
+        first_slice: audio folders: keep only the first slice of each file.
+        normalize: audio folders: scale every clip to a peak of 1.
+        max_image_pixels: images whose header claims more pixels are skipped and counted as
+            decompression bombs (Pillow's own limit by default; 0: no limit).
     """
     if not arg:
         raise DataError("data=folder needs a path: data=folder:PATH")
@@ -148,6 +118,8 @@ def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None,
         root = Path(arg).expanduser().resolve(strict=False)
     except (OSError, RuntimeError):
         raise DataError(f"image folder '{arg}' is a symlink loop; pass data=folder:PATH with a real folder") from None
+    if holds_audio(root) and not _holds_images(root):
+        return audio(arg, image_size, sample_rate, length, first_slice, normalize)
     files, labels, classes = scan_folder(root)
     channels = channels or _guess_channels(files, max_image_pixels)
     # Decoded once per (files, size, channels, limit); later runs and epochs never decode again.

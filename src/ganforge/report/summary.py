@@ -13,10 +13,10 @@ import yaml
 from ..config import resolve_config
 from ..errors import ConfigError
 from ..metrics import METRIC_DIRECTION
+from ..train.timing import TIMING, read_timing
 from .numbers import pm, sig
 from .timeline import metric_keys, series, split_rows
 
-TIMING = "timing.json"
 # Registry-backed keys: a different entry is named first (generator=resnet), then its options.
 _COMPONENTS = ("generator", "discriminator", "objective", "augment")
 
@@ -82,24 +82,16 @@ class RunTime:
     phases: List[Tuple[str, float]] = field(default_factory=list)
 
 
-def _read_timing(run: Path) -> Optional[Dict[str, Any]]:
-    try:
-        data = json.loads((run / TIMING).read_text())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def run_time(run: Path, rows: Sequence[Dict[str, Any]], batch_size: int) -> RunTime:
-    """From ``timing.json`` when the run wrote one (``{"total_s": ..., "phases": {name: seconds}}``;
-    a flat ``{name: seconds}`` is read as phases), else estimated from the logged throughput:
+    """Wall seconds from ``timing.json`` when the run wrote one (``{phase: {"wall_s", "cpu_s"}}`` with
+    a ``total`` entry, see :mod:`ganforge.train.timing`), else estimated from the logged throughput:
     each logged interval lasted (steps x batch) / images_per_s seconds."""
-    timing = _read_timing(run)
-    if timing is not None:
-        raw = timing.get("phases", {k: v for k, v in timing.items() if k != "total_s"})
-        phases = [(str(k).removesuffix("_s"), float(v)) for k, v in (raw.items() if isinstance(raw, dict) else [])
-                  if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0]
-        total = timing.get("total_s")
+    timing = read_timing(run)
+    if isinstance(timing, dict) and isinstance(timing.get("total"), dict):
+        phases = [(str(name), float(d["wall_s"])) for name, d in timing.items()
+                  if name != "total" and isinstance(d, dict) and isinstance(d.get("wall_s"), (int, float))
+                  and d["wall_s"] >= 0]
+        total = timing["total"].get("wall_s")
         total = float(total) if isinstance(total, (int, float)) else (sum(s for _, s in phases) or None)
         return RunTime(total, TIMING, sorted(phases, key=lambda p: -p[1]))
     train, _, _ = split_rows(rows)

@@ -125,7 +125,7 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
         trunc = explorer.truncation.as_json() if explorer is not None else None
         return dict(kind=gen.kind, run_kind=run_kind, num_classes=gen.num_classes,
                     class_names=[str(c) for c in gen.info.get("class_names", [])], shape=gen.info.get("shape"),
-                    z_dim=gen.cfg.z_dim, max_n=MAX_N, max_seed=MAX_SEED, max_scale=MAX_SCALE, truncation=trunc,
+                    z_dim=gen.z_dim, max_n=MAX_N, max_seed=MAX_SEED, max_scale=MAX_SCALE, truncation=trunc,
                     neighbours=run_kind == "noise" and gen.kind == "image", data=gen.info.get("name"), **facts,
                     **_counts(gen.num_classes), **limits)
 

@@ -74,11 +74,11 @@ class Explorer:
 
     def grid(self, seed: int, n: int, cls: Optional[int], truncation: Optional[float]) -> Tensor:
         """Samples 0..n-1 of ``seed`` (the same as ``ganforge sample -n N --seed S``)."""
-        return self._run(seeded_z(seed, n, self.gen.cfg.z_dim), self.labels(n, cls), truncation)
+        return self._run(seeded_z(seed, n, self.gen.z_dim), self.labels(n, cls), truncation)
 
     def one(self, seed: int, index: int, cls: Optional[int], truncation: Optional[float]) -> Tensor:
         """Sample ``index`` of the grid of ``seed`` alone (1 x C x H x W)."""
-        z = seeded_z(seed, index + 1, self.gen.cfg.z_dim)[index:]
+        z = seeded_z(seed, index + 1, self.gen.z_dim)[index:]
         labels = self.labels(index + 1, cls)
         return self._run(z, None if labels is None else labels[index:], truncation)
 
@@ -92,7 +92,7 @@ class Explorer:
     def interpolate(self, seed_a: int, seed_b: int, t: float, cls: Optional[int], truncation: Optional[float]) -> Tensor:
         """One frame at t on the path from sample 0 of seed A to sample 0 of seed B: a straight line
         in w for style generators (as StyleGAN interpolates), a great circle in z otherwise."""
-        z_dim = self.gen.cfg.z_dim
+        z_dim = self.gen.z_dim
         a, b = seeded_z(seed_a, 1, z_dim)[0], seeded_z(seed_b, 1, z_dim)[0]
         labels = self.labels(1, cls)
         net = self.gen.net

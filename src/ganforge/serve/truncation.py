@@ -36,7 +36,7 @@ class Truncation:
 def _normalizes_z(gen) -> bool:
     """True when scaling z leaves the output unchanged (the net pixel-normalizes its latent)."""
     g = torch.Generator().manual_seed(0)
-    z = torch.randn(2, gen.cfg.z_dim, generator=g).to(gen.device)
+    z = torch.randn(2, gen.z_dim, generator=g).to(gen.device)
     y = torch.zeros(2, dtype=torch.long, device=gen.device) if gen.num_classes else None
     was_training = gen.net.training
     gen.net.eval()
@@ -50,7 +50,7 @@ def _normalizes_z(gen) -> bool:
 
 def truncation_for(gen) -> Truncation:
     """What the explorer's truncation control does for this generator."""
-    name = gen.cfg.generator.name
+    name = gen.family
     net = gen.net
     if getattr(net, "supports_truncation", False) and is_style(net):
         return Truncation("psi", "truncation ψ",

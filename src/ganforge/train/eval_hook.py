@@ -29,6 +29,8 @@ class EvalHook:
         cfg = trainer.cfg
         evaluator = RunEvaluator(trainer.dataset, cfg.metrics, cfg.extractor, cfg.eval_n, device=trainer.device)
         metric = cfg.best_metric or METRICS.get(cfg.metrics[0]).keys[0]
+        if is_main():
+            evaluator.prepare()
         return cls(trainer, evaluator, metric)
 
     def due(self, step: int, last: bool) -> bool:
@@ -67,7 +69,8 @@ class EvalHook:
     def save_best(self, step: int, value: float) -> None:
         t = self.trainer
         target = t.run_dir / "checkpoints" / BEST
-        t.save_checkpoint_to(target)
+        with t.timer("checkpoints"):
+            t.save_checkpoint_to(target)
         write_text_atomic(t.run_dir / "best.json", json.dumps({"step": step, "metric": self.metric, "value": value}))
 
     def state_dict(self) -> Dict[str, Any]:

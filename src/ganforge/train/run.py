@@ -13,6 +13,7 @@ from ..files import storage_problem
 from .checkpoint import step_name
 from .rundir import (check_out, default_run_dir, last_good_checkpoint, load_run_config, prepare_new,
                      require_checkpoint, write_config)
+from .timing import PhaseTimer
 from .trainer import Trainer
 
 
@@ -34,13 +35,14 @@ def storage_faults(run_dir: Path) -> Iterator[None]:
 
 def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None,
                  out: Union[str, Path, None] = None, resume: Union[str, Path, None] = None,
-                 overrides: Optional[Sequence[str]] = None, **kw: Any) -> Path:
+                 overrides: Optional[Sequence[str]] = None, timer: Optional[PhaseTimer] = None, **kw: Any) -> Path:
     """Train a GAN and return its run directory (``ganforge.train`` adds the end-of-training report).
 
     ``recipe`` is a shipped recipe name, a YAML path, a dict or a TrainConfig; ``overrides``
     are ``key=value`` strings and keyword arguments are overrides too (``steps=500``).
     ``resume`` continues an existing run exactly from its latest checkpoint. ``data`` may be a
     pandas DataFrame (``train("tabular", data=df)``): it is saved as the run's ``table.csv``.
+    ``timer`` collects where the time goes (see ``timing.PhaseTimer``).
     """
     frame = None if isinstance(kw.get("data", ""), (str, Path)) else kw.pop("data")  # a pandas DataFrame
     override_list: List[str] = list(overrides or []) + [f"{k}={v}" for k, v in kw.items()]
@@ -58,7 +60,7 @@ def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = N
         # anything is written, so a config that cannot run leaves no run directory behind.
         if resume is not None:
             with storage_faults(run_dir):
-                trainer = Trainer(cfg, run_dir)
+                trainer = Trainer(cfg, run_dir, timer)
                 if dist.is_main():
                     write_config(run_dir, cfg)
                 trainer.load_checkpoint(latest)
@@ -67,15 +69,15 @@ def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = N
         run_dir = dist.broadcast_object(Path(out) if out is not None else default_run_dir(cfg))
         check_out(run_dir)
         with storage_faults(run_dir):
-            return _start(cfg, run_dir, frame)
+            return _start(cfg, run_dir, frame, timer)
     finally:
         dist.teardown()
 
 
-def _start(cfg: TrainConfig, run_dir: Path, frame) -> Path:
+def _start(cfg: TrainConfig, run_dir: Path, frame, timer: Optional[PhaseTimer]) -> Path:
     """A new run: build the Trainer, then create the run directory, then train."""
     if frame is None:
-        trainer = Trainer(cfg, run_dir)
+        trainer = Trainer(cfg, run_dir, timer)
     else:  # kept inside the run as CSV, so the run resumes and evaluates alone
         frame = prepare_frame(frame, what="the DataFrame")
         cfg = resolve_config(cfg, {"data": f"csv:{(run_dir / FRAME_FILE).resolve()}"})
@@ -85,5 +87,5 @@ def _start(cfg: TrainConfig, run_dir: Path, frame) -> Path:
             save_frame(frame, run_dir / FRAME_FILE)
     dist.barrier()
     if frame is not None:
-        trainer = Trainer(cfg, run_dir)
+        trainer = Trainer(cfg, run_dir, timer)
     return trainer.fit()

@@ -8,8 +8,9 @@ from typing import Dict
 import torch
 from torch import nn
 
+from ..artifact import is_model_folder, read_weights as read_folder_weights
 from ..errors import ConfigError, RunError
-from ..pretrained import is_pretrained, read_pretrained
+from ..pretrained import is_pretrained, pretrained_folder
 from . import checkpoint as ckpt
 
 Tensor = torch.Tensor
@@ -34,10 +35,11 @@ def _load_checked(module: nn.Module, weights: Dict[str, Tensor], what: str, sour
 
 def init_from(objective: nn.Module, source: str) -> None:
     """Copy G (the EMA weights when the source kept them) and D from ``source`` (a run
-    directory, a checkpoint directory, or ``pretrained:NAME`` for G only). Optimizers,
-    step counters and augmentation state start fresh."""
-    if is_pretrained(source):
-        _load_checked(objective.generator, read_pretrained(source)[1], "generator", source)
+    directory, a checkpoint directory, or for G only a model folder or ``pretrained:NAME``).
+    Optimizers, step counters and augmentation state start fresh."""
+    if is_pretrained(source) or is_model_folder(source):
+        folder = pretrained_folder(source) if is_pretrained(source) else Path(source)
+        _load_checked(objective.generator, read_folder_weights(folder), "generator", source)
         return
     path = Path(source)
     if not (path / ckpt.WEIGHTS).exists():
@@ -45,7 +47,7 @@ def init_from(objective: nn.Module, source: str) -> None:
         if latest is None:
             why = f"none of its checkpoints is intact ({problems[0]})" if problems else "no checkpoint there"
             raise ConfigError(f"init_from={source}: {why}; give a run directory with checkpoints/, "
-                              "a checkpoints/step-* directory, or pretrained:NAME")
+                              "a checkpoints/step-* directory, a model folder or pretrained:NAME")
         path = latest
     try:
         tensors = ckpt.read_tensors(path)

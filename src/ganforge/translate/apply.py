@@ -36,6 +36,8 @@ class ImageModel:
         net = gen.net
         if getattr(net, "input_kind", "latent") != "image":
             raise ConfigError(f"run '{run}' generates from noise; use ganforge sample, not translate/upscale")
+        if getattr(net, "needs_mask", False):
+            raise ConfigError(f"run '{run}' restores images; use ganforge inpaint RUN IMAGE --mask MASK")
         directions = getattr(net, "directions", ("AtoB",))
         if direction not in directions:
             raise ConfigError(f"run '{run}' translates only {' and '.join(directions)}; got --direction {direction}")
