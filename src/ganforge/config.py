@@ -30,6 +30,7 @@ Int = Annotated[int, Strict()]
 Float = Annotated[float, Strict(), AllowInfNan(False)]
 Bool = Annotated[bool, Strict()]
 Str = Annotated[str, Strict()]
+Beta = Annotated[float, Strict(), Field(ge=0, lt=1)]  # an Adam beta: torch refuses others mid-build
 BIG = 10**9  # bounds "absurdly large" counts: a billion steps, samples or batches is a typo
 
 
@@ -88,7 +89,7 @@ class TrainConfig(BaseModel):
     batch_size: Int = Field(64, gt=0, le=1_000_000, description="samples per step (per process)")
     lr_g: Float = Field(2e-4, gt=0, description="generator learning rate (Adam)")
     lr_d: Float = Field(2e-4, gt=0, description="discriminator learning rate (Adam)")
-    betas: Tuple[Float, Float] = Field((0.5, 0.999), description="Adam betas")
+    betas: Tuple[Beta, Beta] = Field((0.5, 0.999), description="Adam betas")
     beta2_final: Optional[Float] = Field(None, ge=0, lt=1, description="Adam beta2 reached along the lr schedule "
                                                                        "(R3GAN: 0.9 -> 0.99); none keeps betas fixed")
     lr_schedule: Literal[SCHEDULES] = Field(  # type: ignore[valid-type]
@@ -147,6 +148,10 @@ class TrainConfig(BaseModel):
             lookup("feature extractor").get(self.extractor)
         if self.best_metric is not None:
             lookup("best_metric").get(self.best_metric)
+            reported = [key for name in self.metrics for key in lookup("metric").get(name).keys]
+            if self.metrics and self.best_metric not in reported:
+                raise ConfigError(f"best_metric={self.best_metric} is not reported by metrics={','.join(self.metrics)}; "
+                                  f"choose one of: {', '.join(reported)} (or add its metric)")
         for key, kind in COMPONENTS.items():
             _check_component(self, key, kind)
         data = lookup("dataset")

@@ -61,9 +61,9 @@ def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = N
         if resume is not None:
             with storage_faults(run_dir):
                 trainer = Trainer(cfg, run_dir, timer)
+                trainer.load_checkpoint(latest)  # a checkpoint that does not fit leaves config.yaml as it was
                 if dist.is_main():
                     write_config(run_dir, cfg)
-                trainer.load_checkpoint(latest)
                 return trainer.fit()
         # rank 0 names the run (the default name holds a timestamp) and creates it
         run_dir = dist.broadcast_object(Path(out) if out is not None else default_run_dir(cfg))
