@@ -35,6 +35,11 @@ def storage_problem(err: BaseException, writing: bool = True) -> Optional[str]:
     return STORAGE_ERRNOS[err.errno]
 
 
+def named(err: OSError, path: Union[str, Path]) -> OSError:
+    """``err`` again, naming ``path`` (a failed ``write()`` on an open file names no file)."""
+    return OSError(err.errno, err.strerror, str(path))
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside ``path`` durable (no-op where directories cannot be opened)."""
     try:
@@ -58,11 +63,13 @@ def atomic_path(path: Union[str, Path]) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         try:
             tmp.unlink()
         except OSError:
             pass
+        if isinstance(err, OSError) and err.errno is not None and err.filename in (None, str(tmp)):
+            raise named(err, path) from None  # messages name the file the user knows, not the temporary
         raise
 
 

@@ -32,7 +32,7 @@ from safetensors.torch import save as dump_safetensors
 from torch import nn
 
 from ..errors import GanforgeError, RunError
-from ..files import fsync_dir
+from ..files import fsync_dir, named
 from .finite import FINITE_STATE, nonfinite_state, nonfinite_tensors, summarize
 
 WEIGHTS, STATE, MANIFEST = "weights.safetensors", "state.pt", "manifest.json"
@@ -95,7 +95,7 @@ def write_checkpoint(target: Path, modules: Dict[str, nn.Module], state: Dict[st
             try:
                 _write_file(tmp / name, data)
             except OSError as err:
-                raise OSError(err.errno, err.strerror, str(target / name)) from None
+                raise named(err, target / name) from None
         fsync_dir(tmp)
         if target.exists():
             os.replace(target, old)

@@ -1,6 +1,7 @@
 """Starting or resuming a run: config -> run directory -> Trainer -> fit."""
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
@@ -18,9 +19,10 @@ from .trainer import Trainer
 
 
 @contextmanager
-def storage_faults(run_dir: Path) -> Iterator[None]:
+def storage_faults(run_dir: Path, new: bool = False) -> Iterator[None]:
     """A full disk (or a folder turned read-only) anywhere in a run: one line naming what was
-    being written and the last good checkpoint, which the atomic writes left untouched."""
+    being written and the last good checkpoint, which the atomic writes left untouched. A
+    ``new`` run directory that got no checkpoint is removed again (nothing in it could resume)."""
     try:
         yield
     except OSError as err:
@@ -28,8 +30,14 @@ def storage_faults(run_dir: Path) -> Iterator[None]:
         if problem is None:
             raise
         good = last_good_checkpoint(run_dir)
-        last = (f"the last good checkpoint is {step_name(good)} ({good}); free some space, then continue with "
-                f"ganforge train --resume {run_dir}") if good is not None else "no checkpoint was written yet"
+        if good is not None:
+            last = (f"the last good checkpoint is {step_name(good)} ({good}); free some space, then continue with "
+                    f"ganforge train --resume {run_dir}")
+        else:
+            last = "no checkpoint was written yet"
+            if new and dist.is_main():
+                shutil.rmtree(run_dir, ignore_errors=True)
+                last += f", so {run_dir} was removed; free some space and start again"
         raise StorageError(f"{problem} (writing {err.filename or run_dir}); {last}") from None
 
 
@@ -68,7 +76,7 @@ def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = N
         # rank 0 names the run (the default name holds a timestamp) and creates it
         run_dir = dist.broadcast_object(Path(out) if out is not None else default_run_dir(cfg))
         check_out(run_dir)
-        with storage_faults(run_dir):
+        with storage_faults(run_dir, new=not run_dir.exists()):
             return _start(cfg, run_dir, frame, timer)
     finally:
         dist.teardown()

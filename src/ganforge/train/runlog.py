@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..distributed import is_main
-from ..files import write_text_atomic
+from ..files import named, write_text_atomic
 from .tensorboard import TensorBoardLogger  # imports tensorboard itself only when it is installed
 
 
@@ -51,9 +51,9 @@ class MetricsLog:
                 done = 0
                 while done < len(line):
                     done += fh.write(line[done:])
-            except OSError:
+            except OSError as err:
                 os.truncate(self.path, start)
-                raise
+                raise named(err, self.path) from None
         if self._tensorboard() is not None:
             self._tb.scalars(row)
 
