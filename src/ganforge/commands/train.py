@@ -75,16 +75,19 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
 
 
 def next_step(run_dir: Path, info: dict, objective: str = "") -> str:
-    """The line naming a command that works for this kind of run (image-to-image runs map
-    images rather than sampling noise; inpainting restores masked images; vectors are written
-    as .npy; tables as CSV)."""
+    """The line naming a command that works for this kind of run: image-to-image runs map
+    images rather than sampling noise, inpainting and denoising runs restore an image, and
+    each kind of sample has the output its writer takes (tables CSV, vectors .npy, videos an
+    animated grid, audio a .wav file, text a .txt file)."""
     if objective == "inpaint":
         return f"  restore:     ganforge inpaint {run_dir} IMAGE --mask MASK --out restored.png"
     if info.get("task") in ("paired", "unpaired"):
         command = "upscale" if int(info.get("scale") or 1) > 1 else "translate"
         return f"  apply it:    ganforge {command} {run_dir} IMAGES... --out {command}d/"
     more = {"table": "-n 1000 --out synth.csv", "vector": "-n 1000 --out samples.npy",
-            "image": "-n 64 --grid --out samples.png"}.get(str(info.get("kind")), "-n 16 --out samples/")
+            "image": "-n 64 --grid --out samples.png", "video": "-n 16 --grid --out clips.gif",
+            "audio": "-n 8 --out clips.wav", "text": "-n 100 --out samples.txt"}.get(str(info.get("kind")),
+                                                                                 "-n 16 --out samples.npy")
     return f"  sample more: ganforge sample {run_dir} {more}"
 
 
