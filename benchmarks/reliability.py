@@ -39,9 +39,13 @@ def verdict(outcome, untouched: bool) -> str:
 
 def summary_rows(results: Dict[str, list]) -> List[List[str]]:
     """Per group of cases: how many, how many kept the promise, and each way they broke it."""
+    from ganforge.cli import cli
+
     groups: Dict[str, Counter] = defaultdict(Counter)
     for name, what, outcome, untouched in results["bad"]:
-        groups[f"bad invocation: `ganforge {what.split()[0]}`"][verdict(outcome, untouched)] += 1
+        command = what.split()[0]
+        group = f"`ganforge {command}`" if command in cli.commands else "unknown command or option"
+        groups[f"bad invocation: {group}"][verdict(outcome, untouched)] += 1
     for name, use, outcome, untouched in results["corrupt"]:
         first = name.split()[0]
         damaged = f"`{first}`" if "." in first else name.split(" (")[0]

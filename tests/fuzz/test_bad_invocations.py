@@ -36,3 +36,19 @@ def test_messages_name_the_problem(runs, work):
     for name, word in expect.items():
         outcome, _ = run_bad_invocation(table[name], work, runs)
         assert word in outcome.lines[0], (name, outcome.lines)
+
+
+def test_the_readme_tables_are_those_of_this_table():
+    """README.md's reliability section is generated from this table (benchmarks/reliability.py)."""
+    import re
+    from pathlib import Path
+
+    from .cases import corrupt_cases
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    found = re.search(r"Totals: bad invocations (\d+) of (\d+) kept the promise, (\d+) tracebacks, (\d+) accepted; "
+                      r"corrupt run directories (\d+) of (\d+), (\d+) tracebacks", readme)
+    assert found, "run python benchmarks/reliability.py --write-readme"
+    kept, tried, tracebacks, accepted, kept_c, tried_c, tracebacks_c = map(int, found.groups())
+    assert (tried, tried_c) == (len(BAD_INVOCATIONS), len(corrupt_cases()))
+    assert kept == tried and kept_c == tried_c and tracebacks == accepted == tracebacks_c == 0
