@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 import click
 
 from .errors import GanforgeError
+from .files import storage_problem
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 _show_default = warnings.showwarning
@@ -35,8 +36,6 @@ class _Group(click.Group):
             click.echo(f"ganforge: error: {err}", err=True)
             sys.exit(2)
         except OSError as err:  # a full disk or an unwritable --out: one line; anything else keeps its traceback
-            from .files import storage_problem
-
             problem = storage_problem(err, writing=False)
             if problem is None:
                 raise

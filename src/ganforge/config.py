@@ -149,10 +149,6 @@ class TrainConfig(BaseModel):
             lookup("feature extractor").get(self.extractor)
         if self.best_metric is not None:
             lookup("best_metric").get(self.best_metric)
-            reported = [key for name in self.metrics for key in lookup("metric").get(name).keys]
-            if self.metrics and self.best_metric not in reported:
-                raise ConfigError(f"best_metric={self.best_metric} is not reported by metrics={','.join(self.metrics)}; "
-                                  f"choose one of: {', '.join(reported)} (or add its metric)")
         for key, kind in COMPONENTS.items():
             _check_component(self, key, kind)
         data = lookup("dataset")

@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional
 import torch
 
 from ..distributed import is_main
+from ..errors import ConfigError
 from ..files import write_text_atomic
 from ..metrics import METRICS
 from ..metrics.run_evaluator import RunEvaluator, is_better
@@ -29,6 +30,10 @@ class EvalHook:
         cfg = trainer.cfg
         evaluator = RunEvaluator(trainer.dataset, cfg.metrics, cfg.extractor, cfg.eval_n, device=trainer.device)
         metric = cfg.best_metric or METRICS.get(cfg.metrics[0]).keys[0]
+        reported = [key for name in cfg.metrics for key in METRICS.get(name).keys]
+        if metric not in reported:  # else checkpoints/best would silently never be written
+            raise ConfigError(f"best_metric={metric} is not reported by metrics={','.join(cfg.metrics)}; "
+                              f"choose one of: {', '.join(reported)} (or add its metric)")
         if is_main():
             evaluator.prepare()
         return cls(trainer, evaluator, metric)
