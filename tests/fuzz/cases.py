@@ -70,6 +70,8 @@ BAD_INVOCATIONS: List[Tuple[str, List[str]]] = [
     ("folder that does not exist", ["train", "data=folder:/does/not/exist", "steps=1"]),
     ("folder holding no images", ["train", "data=folder:empty", "steps=1"]),
     ("folder that is a symlink loop", ["train", "data=folder:loop", "steps=1"]),
+    ("folder holding only a decompression bomb", ["train", "data=folder:bombs", "steps=1"]),
+    ("folder holding only a text file named .png", ["train", "data=folder:fake", "steps=1"]),
     ("pixel limit negative", ["train", "data=folder:images", "data_options.max_image_pixels=-1", "steps=1"]),
     ("init_from that does not exist", ["train", "init_from=/does/not/exist", "steps=1"]),
     # recipe files
@@ -162,6 +164,27 @@ def make_files(work: Path) -> None:
     Image.new("RGB", (8, 8), (200, 10, 10)).save(work / "images" / "red.png")
     Image.new("RGB", (8, 8), (10, 200, 10)).save(work / "img.png")
     (work / "loop").symlink_to("loop")
+    (work / "bombs").mkdir()
+    write_bomb_header(work / "bombs" / "bomb.png")
+    (work / "fake").mkdir()
+    (work / "fake" / "photo.png").write_text("not an image\n")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def write_bomb_header(path: Path, side: int = 16000) -> None:
+    """A PNG whose header claims side x side pixels in a few dozen bytes (a decompression bomb)."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(b"\0" * 64))
+                     + _chunk(b"IEND", b""))
 
 
 # ----------------------------------------------------------------------------- corrupt runs

@@ -1,9 +1,6 @@
 """Hostile image folders: decompression bombs are skipped and counted (the limit is raised only
 by data_options.max_image_pixels), and symlink loops or links back to the folder are reported,
 never followed and never made a class."""
-import struct
-import zlib
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -11,16 +8,7 @@ from PIL import Image
 from ganforge.data import load_dataset
 from ganforge.data.folder import scan_folder
 
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def write_bomb_header(path, side=16000):
-    """A PNG whose header claims side x side pixels (a few dozen bytes: the classic bomb shape)."""
-    ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(b"\0" * 64))
-                     + _chunk(b"IEND", b""))
+from .cases import write_bomb_header
 
 
 @pytest.fixture

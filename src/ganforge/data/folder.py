@@ -127,12 +127,12 @@ def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, 
                                [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files])).encode())
     arrays = cached_arrays(f"folder-{stamp.hexdigest()[:16]}",
                            lambda: decode_all(root, files, labels, image_size, channels, max_image_pixels))
-    skipped = int(arrays["skipped"][0])
+    skipped, first = int(arrays["skipped"][0]), bytes(arrays["first_failure"]).decode()
+    if len(arrays["x"]) == 0:  # one line: the error names the first failure itself
+        raise DataError(f"no readable images in '{root}' ({skipped} unreadable; first: {first}); check the files")
     if skipped:
-        print(f"ganforge: skipped {skipped} unreadable image(s) of {len(files)} in {root} "
-              f"(first: {bytes(arrays['first_failure']).decode()})", file=sys.stderr)
-    if len(arrays["x"]) == 0:
-        raise DataError(f"no readable images in '{root}' ({skipped} unreadable); check the files")
+        print(f"ganforge: skipped {skipped} unreadable image(s) of {len(files)} in {root} (first: {first})",
+              file=sys.stderr)
     x = torch.from_numpy(arrays["x"])
     y = torch.from_numpy(np.asarray(arrays["y"])) if classes else None
     return Dataset(f"folder:{root}", x, y, num_classes=len(classes), class_names=classes, skipped=skipped)
