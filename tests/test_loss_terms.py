@@ -1,5 +1,6 @@
 """LeCam, bCR and the 2C contrastive term: values on constructed cases and end-to-end wiring."""
 import json
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -7,7 +8,32 @@ import torch
 import ganforge
 from ganforge.errors import ConfigError
 from ganforge.nets import DOutput
-from ganforge.objectives.d_extras import DiscriminatorExtras
+from ganforge.objectives.base import StepContext
+from ganforge.objectives.terms import TermInputs, TermSet
+
+
+def make_terms(d, image_data=True, conditional=False, **weights):
+    """The terms named in ``weights`` ({name: options}) on a stand-in objective around D."""
+    host = SimpleNamespace(discriminator=d, data_shape=(1, 8, 8) if image_data else (2,),
+                           num_classes=10 if conditional else 0, separate_reg_phase=True)
+    terms = TermSet(weights)
+    terms.bind(host)
+    return terms, host
+
+
+def d_terms(terms, real, fake, real_out, fake_out, judge, step, logs):
+    """Sum of the D terms (0 when none applied), as the objective's D step adds it."""
+    host = terms.host
+    inputs = TermInputs(StepContext(step, step, 0.0), real, fake, None, real_out=real_out, fake_out=fake_out,
+                        judge=judge)
+    total = terms.loss("d", host, inputs, logs)
+    return 0 if total is None else total
+
+
+def lecam(d, **options):
+    terms, host = make_terms(d, lecam=options)
+    terms.host = host
+    return terms
 
 
 class ConstantD(torch.nn.Module):
@@ -20,15 +46,15 @@ class ConstantD(torch.nn.Module):
 def test_lecam_is_the_authors_one_sided_form_after_the_start_iteration():
     # google/lecam-gan biggan_cifar/losses.py lecam_reg and third_party/utils.py ema_losses: the EMA
     # is updated first (no averaging before start_itr), the term applies when itr > start_itr.
-    extras = DiscriminatorExtras(ConstantD(), image_data=True, conditional=False, lecam_weight=1.0,
-                                 lecam_decay=0.5, lecam_start=2)
+    terms = lecam(ConstantD(), weight=1.0, decay=0.5, start=2)
+    extras = terms["lecam"]
     real, fake = DOutput(torch.tensor([2.0, 0.0])), DOutput(torch.tensor([-1.0, 1.0]))
     logs = {}
     for step in (0, 1, 2):
-        assert extras.d_terms(None, None, None, real, fake, None, step, logs) == 0 and "lecam" not in logs
+        assert d_terms(terms, None, None, real, fake, None, step, logs) == 0 and "lecam" not in logs
     assert (extras.ema_real, extras.ema_fake) == (1.0, 0.0)  # batch means; step 2 averages equal values
     real2, fake2 = DOutput(torch.tensor([3.0, 1.0])), DOutput(torch.tensor([-2.0, 0.0]))
-    term = extras.d_terms(None, None, None, real2, fake2, None, 3, logs)
+    term = d_terms(terms, None, None, real2, fake2, None, 3, logs)
     a_r, a_f = 0.5 * 1.0 + 0.5 * 2.0, 0.5 * 0.0 + 0.5 * -1.0  # anchors after this batch: 1.5, -0.5
     expected = (torch.relu(torch.tensor([3.0, 1.0]) - a_f).square().mean()
                 + torch.relu(a_r - torch.tensor([-2.0, 0.0])).square().mean())
@@ -38,15 +64,15 @@ def test_lecam_is_the_authors_one_sided_form_after_the_start_iteration():
 def test_lecam_two_sided_is_the_papers_equation():
     # Tseng et al. 2021, Eq. (3): E[(D(x) - a_F)^2] + E[(D(G(z)) - a_R)^2]; here D(x) < a_F, which the
     # authors' one-sided ReLU form would not penalise.
-    extras = DiscriminatorExtras(ConstantD(), image_data=True, conditional=False, lecam_weight=1.0,
-                                 lecam_start=0, lecam_two_sided=True)
+    terms = lecam(ConstantD(), weight=1.0, start=0, two_sided=True)
+    extras = terms["lecam"]
     extras.ema_real, extras.ema_fake = 0.5, 1.0
     real, fake = DOutput(torch.tensor([0.0])), DOutput(torch.tensor([2.0]))
-    term = extras.d_terms(None, None, None, real, fake, None, 1, {})
+    term = d_terms(terms, None, None, real, fake, None, 1, {})
     a_r, a_f = 0.9 * 0.5 + 0.1 * 0.0, 0.9 * 1.0 + 0.1 * 2.0
     assert term.item() == pytest.approx((0.0 - a_f) ** 2 + (2.0 - a_r) ** 2)
-    extras.lecam_two_sided, extras.ema_real, extras.ema_fake = False, 0.5, 1.0
-    assert extras.d_terms(None, None, None, real, fake, None, 1, {}).item() == pytest.approx(0.0)
+    extras.two_sided, extras.ema_real, extras.ema_fake = False, 0.5, 1.0
+    assert d_terms(terms, None, None, real, fake, None, 1, {}).item() == pytest.approx(0.0)
 
 
 def test_bcr_flips_and_shifts_the_un_augmented_input():
@@ -54,24 +80,25 @@ def test_bcr_flips_and_shifts_the_un_augmented_input():
     # reflection (StudioGAN src/utils/cr.py). A D blind to both gives exactly 0; the term is
     # computed from the clean samples handed to judge, not from D's (augmented) inputs.
     d = ConstantD()
-    extras = DiscriminatorExtras(d, image_data=True, conditional=False, bcr_real=1.0, bcr_fake=1.0)
+    extras, host = make_terms(d, bcr_real={"weight": 1.0}, bcr_fake={"weight": 1.0})
+    extras.host = host
     flat = torch.full((4, 1, 8, 8), 0.3)
     seen = []
     judge = lambda x, y: seen.append(x) or d(x)  # noqa: E731
     out = d(flat)
-    assert extras.d_terms(flat, flat, None, out, out, judge, 0, {}) == 0 and len(seen) == 2
+    assert d_terms(extras, flat, flat, out, out, judge, 0, {}) == 0 and len(seen) == 2
     torch.manual_seed(0)
     ramp = torch.arange(8.0).expand(4, 1, 8, 8).contiguous()  # changes under a flip
     logs = {}
-    assert extras.d_terms(ramp, ramp, None, d(ramp), d(ramp), judge, 0, logs) > 0
+    assert d_terms(extras, ramp, ramp, d(ramp), d(ramp), judge, 0, logs) > 0
     assert {"bcr_real", "bcr_fake"} <= logs.keys()
 
 
 def test_bad_combinations_are_refused():
     with pytest.raises(ConfigError, match="bCR flips and shifts images"):
-        DiscriminatorExtras(ConstantD(), image_data=False, conditional=False, bcr_real=1.0)
+        make_terms(ConstantD(), image_data=False, bcr_real={"weight": 1.0})
     with pytest.raises(ConfigError, match="needs conditional=true"):
-        DiscriminatorExtras(ConstantD(), image_data=True, conditional=False, contrastive_weight=1.0)
+        make_terms(ConstantD(), image_data=True, contrastive={"weight": 1.0})
 
 
 def test_all_terms_train_end_to_end_and_resume_state(tmp_path, tiny_mnist):
