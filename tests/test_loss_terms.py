@@ -109,3 +109,80 @@ def test_all_terms_train_end_to_end_and_resume_state(tmp_path, tiny_mnist):
     last = [r for r in rows if "loss_d" in r][-1]
     for key in ("lecam", "bcr_real", "bcr_fake", "contrastive_d", "contrastive_g"):
         assert key in last and last[key] == last[key], key  # present and not NaN
+
+
+# ---------------------------------------------------------------------------- composition by config
+
+from ganforge.config import resolve_config  # noqa: E402
+from ganforge.objectives import build_objective  # noqa: E402
+
+MNIST = {"shape": [1, 16, 16], "num_classes": 10, "name": "mnist", "kind": "image"}
+SMALL = ["image_size=16", "generator.width=8", "discriminator.width=8"]
+
+
+def built(recipe, *overrides):
+    return build_objective(resolve_config(recipe, SMALL + list(overrides)), MNIST)
+
+
+def test_the_terms_spelling_equals_the_flat_one():
+    flat = built("dcgan-mnist", "objective.lecam_weight=0.3", "objective.lecam_start=5")
+    terms = built("dcgan-mnist", "objective.terms.lecam.weight=0.3", "objective.terms.lecam.start=5")
+    assert {k: vars(t).get("start") for k, t in flat.terms.items()} == {k: vars(t).get("start") for k, t in terms.terms.items()}
+    assert terms.terms["lecam"].weight == 0.3 and terms.terms["lecam"].start == 5
+
+
+def test_any_objective_takes_a_compatible_term():
+    # BigGAN's orthogonal regularization on a plain GAN, AC-GAN's classifier next to a penalty and LeCam.
+    obj = built("dcgan-mnist", "objective.terms.ortho=1e-4")
+    loss, logs = obj.g_step(torch.rand(4, 1, 16, 16) * 2 - 1, None, StepContext(0, 0, 0.0))
+    assert "reg_ortho" in logs and torch.isfinite(loss)
+    acgan = built("mnist-acgan", "objective.terms.lecam.start=0", "objective.terms.r1.weight=1")
+    assert list(acgan.terms) == ["r1", "aux", "lecam"]  # summing order: penalties, classifier, LeCam
+
+
+def test_a_default_term_can_be_removed():
+    assert "path_length" in built("stylegan2-mnist").terms
+    assert "path_length" not in built("stylegan2-mnist", "objective.terms.path_length=false").terms
+    assert "ortho" not in built("biggan-mnist", "objective.ortho_weight=0").terms
+
+
+@pytest.mark.parametrize("recipe,overrides,message", [
+    ("dcgan-mnist", ["objective.terms.path_length.weight=2"], "cannot take loss term 'path_length': it needs a style"),
+    ("tabular", ["objective.terms.bcr_real=1"], "cannot take loss term 'bcr_real': it runs D's input pipeline"),
+    ("dcgan-mnist", ["objective.terms.r3.weight=1"], "unknown loss term 'r3'"),
+    ("dcgan-mnist", ["objective.terms.r1.weight=-1"], "bad value for 'objective.terms.r1.weight'"),
+    ("dcgan-mnist", ["objective.terms.r1.wieght=1"], "did you mean 'weight'"),
+    ("dcgan-mnist", ["objective.terms.r1.every=4", "objective.terms.r2.every=8"], "give them the same interval"),
+    ("dcgan-mnist", ["objective.terms.r1.schedule=linear", "objective.terms.r1.decay_start=0.5",
+                     "objective.terms.r1.decay_end=0.2"], "decay_end must be after"),
+])
+def test_incompatible_terms_are_refused_at_load_time(recipe, overrides, message):
+    with pytest.raises(ConfigError) as err:
+        resolve_config(recipe, overrides)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_refused_term_leaves_no_run_directory(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-m", "ganforge", "train", "dcgan-mnist", f"--out={out}",
+                           "objective.terms.path_length.weight=2"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "path_length" in proc.stderr and not out.exists()
+
+
+def test_checkpoints_of_the_layout_before_terms_still_load():
+    # Before terms: StyleGAN2's running path length was a buffer of the objective ("pl_mean") and
+    # LeCam's anchors sat under "d_extras" in the objective's state.
+    obj = built("stylegan2-mnist", "objective.lecam_weight=0.3")
+    with torch.no_grad():
+        obj.terms["path_length"].pl_mean.fill_(1.25)
+    old = {("pl_mean" if k == "terms.path_length.pl_mean" else k): v for k, v in obj.state_dict().items()}
+    fresh = built("stylegan2-mnist", "objective.lecam_weight=0.3")
+    fresh.load_state_dict(old, strict=True)
+    assert fresh.terms["path_length"].pl_mean.item() == 1.25
+    fresh.load_extra_state({"augment": {}, "d_extras": {"ema_real": 0.5, "ema_fake": -0.5}, "pl_mean": 1.25})
+    assert (fresh.terms["lecam"].ema_real, fresh.terms["lecam"].ema_fake) == (0.5, -0.5)
+    state = fresh.extra_state()
+    assert state["terms"]["lecam"] == {"ema_real": 0.5, "ema_fake": -0.5}

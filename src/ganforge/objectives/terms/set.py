@@ -52,12 +52,20 @@ def resolve_terms(objective_cls, values: Mapping[str, Any]) -> Dict[str, Dict[st
         if given is False or given is None:
             specs.pop(name, None)
             continue
+        if isinstance(given, str):  # YAML reads 1e-4 as text
+            try:
+                given = float(given)
+            except ValueError:
+                pass
         if isinstance(given, (int, float)) and not isinstance(given, bool):
-            given = {"weight": given}
+            given = {"weight": float(given)}
         if not isinstance(given, Mapping):
             raise ConfigError(f"objective.terms.{name} must be a mapping of options (objective.terms.{name}.weight=1), "
                               f"a weight or false; got {given!r}")
-        specs[name] = {**specs.get(name, {}), **given}
+        base = specs.get(name, {})
+        if base.get("weight") == 0:  # a shorthand left it off: the term's own default weight applies
+            base = {k: v for k, v in base.items() if k != "weight"}
+        specs[name] = {**base, **given}
     on = {}
     for name, options in specs.items():
         typed = LOSS_TERMS.validate(name, options, key=f"objective.terms.{name}")
@@ -161,7 +169,8 @@ class TermSet(nn.ModuleDict):
 
     def load_extra_state(self, state: Mapping[str, object]) -> None:
         for name, term in self.items():
-            term.load_extra_state(dict(state.get(name) or {}))
+            if name in state:  # a term new to this run starts fresh
+                term.load_extra_state(dict(state[name] or {}))
 
     def legacy_keys(self, state_dict: Dict[str, Tensor], prefix: str) -> None:
         """Move buffers an objective held before they became terms' (``pl_mean``) to their new keys."""
