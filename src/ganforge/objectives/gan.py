@@ -159,7 +159,8 @@ class GANObjective(TermHost):
                 real_logits = self.judge(real, labels, ctx).logits
         adv = self.loss.g_loss(fake_out.logits, real_logits)
         logs = {"loss_g_adv": adv.detach()}
-        inputs = self.d_inputs(real, fake, labels, ctx, fake_labels=fake_labels, fake_out=fake_out)
+        inputs = self.d_inputs(real, fake, labels, ctx, fake_labels=fake_labels, fake_out=fake_out,
+                               judge=lambda x, y: self.judge(x, y, ctx))
         return self.plus_terms(adv, "g", inputs, logs), logs
 
     def after_d_step(self, ctx: StepContext) -> None:

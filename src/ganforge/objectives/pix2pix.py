@@ -27,7 +27,7 @@ Tensor = torch.Tensor
 
 @OBJECTIVES.register("pix2pix")
 class Pix2PixObjective(TranslationObjective):
-    """real = A (N, C_a, H, W), labels = B (N, C_b, H, W) from paired data.
+    """real = A (N, C_a, H, W), target = B (N, C_b, H, W) from paired data.
 
     ``lambda_l1``: weight of the L1 distance to the target (100)."""
 

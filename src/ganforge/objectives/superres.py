@@ -33,7 +33,7 @@ MAX_RANDOM_FEATURE_WEIGHT = 0.1  # random conv features are no perceptual metric
 
 @OBJECTIVES.register("superres")
 class SuperResObjective(TranslationObjective):
-    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w).
+    """real = LR images (N, C, h, w), target = HR images (N, C, s*h, s*w).
 
     ``pretrain_steps``: G steps on the pixel loss alone before the GAN phase. ``lambda_pixel``: weight of the
     pixel L1 loss (0.01 in ESRGAN). ``lambda_feature``: weight of the feature-space L1 loss (1 in ESRGAN; at
