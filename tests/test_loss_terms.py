@@ -186,3 +186,18 @@ def test_checkpoints_of_the_layout_before_terms_still_load():
     assert (fresh.terms["lecam"].ema_real, fresh.terms["lecam"].ema_fake) == (0.5, -0.5)
     state = fresh.extra_state()
     assert state["terms"]["lecam"] == {"ema_real": 0.5, "ema_fake": -0.5}
+
+
+def test_translation_objectives_take_terms_they_can_feed():
+    paired = {"shape": [3, 16, 16], "target_shape": [3, 16, 16], "num_classes": 0, "name": "edges2photo",
+              "kind": "image", "task": "paired"}
+    cfg = resolve_config("pix2pix-edges", ["image_size=16", "metrics=[]", "objective.terms.r1.weight=1",
+                                           "objective.terms.ortho=1e-4"])
+    obj = build_objective(cfg, paired)
+    assert list(obj.terms) == ["l1", "r1", "ortho"]  # lambda_l1 is the l1 term
+    a, b = torch.rand(2, 3, 16, 16) * 2 - 1, torch.rand(2, 3, 16, 16) * 2 - 1
+    _, d_logs = obj.d_step(a, b, StepContext(0, 0, 0.0))
+    _, g_logs = obj.g_step(a, b, StepContext(0, 0, 0.0))
+    assert "reg_r1" in d_logs and {"loss_g_l1", "reg_ortho"} <= g_logs.keys()
+    with pytest.raises(ConfigError, match="cannot take loss term 'r1'"):
+        resolve_config("cyclegan-digits", ["metrics=[]", "objective.terms.r1.weight=1"])

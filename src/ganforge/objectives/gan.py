@@ -14,7 +14,7 @@ from ..nets import create_model
 from ..nets.freeze import trainable_d_parameters
 from ..packing import pack
 from .base import Logs, StepContext
-from .host import TermHost
+from .host import PenaltyHost
 from .registry import OBJECTIVES
 from .terms.base import Fraction  # noqa: F401  (re-exported for objectives that bound fractions)
 
@@ -29,7 +29,7 @@ def d_stats(real: Tensor, fake: Tensor) -> Logs:
 
 
 @OBJECTIVES.register("gan")
-class GANObjective(TermHost):
+class GANObjective(PenaltyHost):
     """z (+ class) -> G -> fake; D judges real vs fake with the configured loss and loss terms.
 
     Options: ``conditional``: condition G and D on the data's class labels. ``packing``: PacGAN,

@@ -37,28 +37,15 @@ class TermHost(Objective):
 
     ``terms``: loss terms by name with their options (objective.terms.r1.weight=10; a number is the
     weight, false removes a default term): gp, r1, r2, r1r2, lecam, bcr_real, bcr_fake, contrastive,
-    drift, aux, ortho, path_length, each with weight, every, schedule, decay_start, decay_end, final.
-    ``regularizer``: gradient penalty on D (none, gp, r1, r2, r1r2), taken at the clean samples
-    through D's input pipeline. ``reg_weight``: weight of that penalty. ``reg_every``: lazy
-    regularization interval in D steps (the penalty becomes its own optimizer step, with
-    StyleGAN2's Adam correction). ``reg_schedule``: linear or cosine makes reg_weight fall to
-    reg_final x itself between reg_decay_start and reg_decay_end. ``reg_decay_start``/
-    ``reg_decay_end``: fractions of the steps where the schedule starts and ends. ``reg_final``:
-    the weight at its end, as a fraction (R3GAN: 0.1).
+    drift, aux, ortho, path_length, l1, each with weight, every, schedule, decay_start, decay_end, final.
     """
 
     provides: ClassVar[FrozenSet[str]] = frozenset()
     separate_reg_phase: ClassVar[bool] = False
-    term_shorthands: ClassVar[Dict[str, Tuple[str, str]]] = {
-        "reg_weight": (REGULARIZER, "weight"), "reg_every": (REGULARIZER, "every"),
-        "reg_schedule": (REGULARIZER, "schedule"), "reg_decay_start": (REGULARIZER, "decay_start"),
-        "reg_decay_end": (REGULARIZER, "decay_end"), "reg_final": (REGULARIZER, "final")}
+    term_shorthands: ClassVar[Dict[str, Tuple[str, str]]] = {}
     terms: TermSet
 
-    def __init__(self, cfg, regularizer: Literal[REGULARIZERS] = "none", reg_weight: float = 10.0,  # type: ignore[valid-type]
-                 reg_every: Every = 1, reg_schedule: Literal[SCHEDULES] = "constant",  # type: ignore[valid-type]
-                 reg_decay_start: Fraction = 0.0, reg_decay_end: Fraction = 1.0, reg_final: Fraction = 0.0,
-                 terms: TermsOption = None):
+    def __init__(self, cfg, terms: TermsOption = None):
         super().__init__()
         # The terms are read from the config with every subclass's options (as check_config reads
         # them), so the load-time check and the built objective cannot disagree.
@@ -146,3 +133,27 @@ class TermHost(Objective):
         if "d_extras" in state and "lecam" in self.terms:  # the layout before terms: LeCam's anchors
             self.terms["lecam"].load_extra_state(dict(state["d_extras"]))
         self.terms.load_extra_state(dict(state.get("terms") or {}))
+
+
+class PenaltyHost(TermHost):
+    """A host whose D takes an input-gradient penalty, with the flat spelling of it.
+
+    ``regularizer``: gradient penalty on D (none, gp, r1, r2, r1r2), taken at the clean samples
+    through D's input pipeline. ``reg_weight``: weight of that penalty. ``reg_every``: lazy
+    regularization interval in D steps (the penalty becomes its own optimizer step, with
+    StyleGAN2's Adam correction). ``reg_schedule``: linear or cosine makes reg_weight fall to
+    reg_final x itself between reg_decay_start and reg_decay_end. ``reg_decay_start``/
+    ``reg_decay_end``: fractions of the steps where the schedule starts and ends. ``reg_final``:
+    the weight at its end, as a fraction (R3GAN: 0.1).
+    """
+
+    term_shorthands = {
+        "reg_weight": (REGULARIZER, "weight"), "reg_every": (REGULARIZER, "every"),
+        "reg_schedule": (REGULARIZER, "schedule"), "reg_decay_start": (REGULARIZER, "decay_start"),
+        "reg_decay_end": (REGULARIZER, "decay_end"), "reg_final": (REGULARIZER, "final")}
+
+    def __init__(self, cfg, regularizer: Literal[REGULARIZERS] = "none", reg_weight: float = 10.0,  # type: ignore[valid-type]
+                 reg_every: Every = 1, reg_schedule: Literal[SCHEDULES] = "constant",  # type: ignore[valid-type]
+                 reg_decay_start: Fraction = 0.0, reg_decay_end: Fraction = 1.0, reg_final: Fraction = 0.0,
+                 **options):
+        super().__init__(cfg, **options)  # the values reach the terms through the config (see TermHost)

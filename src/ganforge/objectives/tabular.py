@@ -33,7 +33,7 @@ from ..tabular.target import TargetModel
 from ..tabular.transformer import TableTransformer
 from .base import Logs, StepContext
 from .gan import d_stats
-from .host import TermHost
+from .host import PenaltyHost
 from .registry import OBJECTIVES
 
 Tensor = torch.Tensor
@@ -54,7 +54,7 @@ def _check(cfg, data_info: Dict[str, object], pac: int) -> None:
 
 
 @OBJECTIVES.register("tabular")
-class TabularObjective(TermHost):
+class TabularObjective(PenaltyHost):
     """``pac``: rows per critic input (PacGAN); ``ce_weight``: weight of the generator's
     cross-entropy on the conditioned column; ``target_weight``: weight of the auxiliary target
     loss (needs data_options.target); ``target_width`` / ``target_depth``: that model's MLP;

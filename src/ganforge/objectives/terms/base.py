@@ -35,7 +35,8 @@ class TermInputs:
     own); ``real_out``/``fake_out``: D's outputs (``DOutput``) on them; ``judge(x, y)``: D's
     verdict on clean samples through its whole input pipeline; ``critic(x)``: D's logits on clean
     samples, the function input-gradient penalties differentiate; ``group``: samples per D input
-    (PacGAN); ``tag``: suffix of the log keys when an objective has a second discriminator."""
+    (PacGAN); ``tag``: suffix of the log keys when an objective has a second discriminator;
+    ``target``: what G's output should equal, for paired data (N, ...)."""
 
     ctx: StepContext
     real: Optional[Tensor] = None
@@ -48,6 +49,7 @@ class TermInputs:
     critic: Optional[Callable[[Tensor], Tensor]] = None
     group: int = 1
     tag: str = ""
+    target: Optional[Tensor] = None
 
 
 class LossTerm(nn.Module):
@@ -67,7 +69,7 @@ class LossTerm(nn.Module):
 
     # Which losses the term joins: "d" (discriminator), "g" (generator), or both.
     sides: ClassVar[FrozenSet[str]] = frozenset({"d"})
-    # What the objective must provide (see Objective.provides): "critic", "d_outputs", "judge", "styles".
+    # What the objective must provide (its ``provides``): "critic", "d_outputs", "judge", "styles", "target".
     needs: ClassVar[FrozenSet[str]] = frozenset()
     # Lazy and the objective has a reg phase: its own optimizer step (StyleGAN2's Dreg / Greg).
     own_phase: ClassVar[bool] = False

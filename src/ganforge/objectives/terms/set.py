@@ -24,7 +24,8 @@ REGULARIZER = "@regularizer"  # shorthand target: the term named by the objectiv
 WHY = {"critic": "an input-gradient penalty needs D's logits as a function of its input",
        "d_outputs": "it reads D's outputs on real and generated batches",
        "judge": "it runs D's input pipeline on transformed samples",
-       "styles": "it needs a style generator's mapping and synthesis passes (objective=stylegan2)"}
+       "styles": "it needs a style generator's mapping and synthesis passes (objective=stylegan2)",
+       "target": "it compares G's output with a paired target (paired data: objective=pix2pix or superres)"}
 
 
 def shorthands_of(objective_cls) -> Dict[str, Tuple[str, str]]:
