@@ -35,9 +35,10 @@ def option_values(objective_cls, cfg) -> Dict[str, Any]:
 class TermHost(Objective):
     """Base of objectives with composable loss terms.
 
-    ``terms``: loss terms by name with their options (objective.terms.r1.weight=10; a number is the
-    weight, false removes a default term): gp, r1, r2, r1r2, lecam, bcr_real, bcr_fake, contrastive,
-    drift, aux, ortho, path_length, l1, each with weight, every, schedule, decay_start, decay_end, final.
+    ``terms``: loss terms by name with their options, such as objective.terms.r1.weight=10 (a number is
+    the weight, false removes a default term). The terms: gp, r1, r2, r1r2, lecam, bcr_real,
+    bcr_fake, contrastive, drift, aux, ortho, path_length, l1, each with weight, every, schedule,
+    decay_start, decay_end and final.
     """
 
     provides: ClassVar[FrozenSet[str]] = frozenset()

@@ -75,7 +75,8 @@ class Trainer:
         self.ema = EMA(self.generator, cfg.ema, cfg.ema_start) if cfg.ema > 0 else None
         if cfg.compile:  # after the EMA copy, which stays eager (it only samples)
             for name, child in self.objective.named_children():
-                compile_in_place(child, name)
+                if not isinstance(child, torch.nn.ModuleDict):  # the loss terms have no forward of their own
+                    compile_in_place(child, name)
         self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size())
         self.amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(cfg.amp) if self.device.type == "cuda" else None
         self.scaler_d = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
@@ -86,9 +87,9 @@ class Trainer:
         self.lr_scale = 1.0  # lowered by divergence rollbacks
         self._signalled, self._stop_reason = False, None  # nothing is written until fit()
         self.view = TrainingView(self)  # all that hooks see of the Trainer
-        self.health = HealthHook(self.view) if cfg.monitor else None
         with self.timer("data cache"):  # real-data features for the metrics, cached on disk
             self.eval_hook = EvalHook.create(self.view) if cfg.metrics else None
+        self.health = HealthHook(self.view) if cfg.monitor else None
         # Run after every step in this order: roll back before anything samples a diverged G.
         self.hooks: List[Hook] = [h for h in (self.health, SampleHook(), self.eval_hook, *hooks, CheckpointHook()) if h]
         self._post: Dict[str, str] = {}  # the latest losses and best-metric value, shown beside the bar
