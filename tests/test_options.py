@@ -59,7 +59,8 @@ def test_subclass_objectives_keep_their_parents_options(overrides):
 
     cfg = resolve_config("dcgan-mnist", overrides + ["generator.width=8", "discriminator.width=8"])
     objective = build_objective(cfg, load_dataset("mnist", 32).info())
-    assert objective.extras.lecam_weight == 0.1 or objective.extras.bcr_real == 1
+    terms = objective.terms
+    assert ("lecam" in terms and terms["lecam"].weight == 0.1) or ("bcr_real" in terms and terms["bcr_real"].weight == 1)
 
 
 def test_old_top_level_spellings_move_into_the_objective():

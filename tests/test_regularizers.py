@@ -33,11 +33,13 @@ def test_linear_penalty_schedule_falls_to_zero_between_its_fractions():
     from ganforge.config import resolve_config
     from ganforge.data import load_dataset
     from ganforge.objectives import build_objective
-    from ganforge.objectives.gan import reg_factor
-
-    def objective(*overrides):  # the schedule's options live in the objective
-        cfg = resolve_config("ring8", list(overrides))
+    def objective(*overrides):  # the schedule's options live in the objective's penalty term
+        cfg = resolve_config("ring8", ["regularizer=r1", *overrides])
         return build_objective(cfg, load_dataset(cfg.data).info())
+
+    def reg_factor(obj, progress):
+        term = obj.terms["r1"]
+        return term.weight_at(progress) / term.weight
 
     obj = objective("reg_schedule=linear", "reg_decay_start=0.2", "reg_decay_end=0.6")
     assert [reg_factor(obj, p) for p in (0.0, 0.2, 0.4, 0.6, 1.0)] == pytest.approx([1, 1, 0.5, 0, 0])

@@ -73,7 +73,7 @@ def test_pggan_d_loss_is_wgan_gp_plus_drift_on_faded_reals():
     opts = cfg.objective
     assert (cfg.loss, opts.get("regularizer"), opts.get("reg_weight")) == ("wasserstein", "gp", 10.0)
     obj = build_objective(cfg, MNIST)
-    assert obj.extras.drift == 0.001
+    assert obj.terms["drift"].weight == 0.001
     seen = []
     judge = obj.judge
     obj.judge = lambda x, y, ctx: seen.append(x) or judge(x, y, ctx)
@@ -150,7 +150,6 @@ def cosine_decay_with_warmup(cur, base_value, total, final_value):
 
 
 def test_r3gan_recipe_schedules_gamma_lr_and_beta2_as_the_paper(tmp_path):
-    from ganforge.objectives.gan import reg_factor
     from ganforge.train.trainer import Trainer
 
     cfg = resolve_config("r3gan-mnist", ["image_size=16", "generator.width=8", "discriminator.width=8",
@@ -162,7 +161,7 @@ def test_r3gan_recipe_schedules_gamma_lr_and_beta2_as_the_paper(tmp_path):
         group = trainer.opt_g.param_groups[0]
         assert group["lr"] == pytest.approx(cosine_decay_with_warmup(step, 2e-4, 100, 5e-5))
         assert group["betas"][1] == pytest.approx(cosine_decay_with_warmup(step, 0.9, 100, 0.99))
-        gamma = trainer.objective.reg_weight * reg_factor(trainer.objective, step / 100)
+        gamma = trainer.objective.terms["r1r2"].weight_at(step / 100)
         assert gamma == pytest.approx(cosine_decay_with_warmup(step, 1.0, 100, 0.1))
 
 

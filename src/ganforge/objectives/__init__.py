@@ -7,7 +7,11 @@ from ..registry import import_submodules
 
 def build_objective(cfg, data_info) -> Objective:
     """The configured objective (``objective.name`` with its options) for data described by ``data_info``."""
-    return OBJECTIVES.create(cfg.objective.name, cfg=cfg, data_info=data_info, **cfg.objective.kwargs())
+    objective = OBJECTIVES.create(cfg.objective.name, cfg=cfg, data_info=data_info, **cfg.objective.kwargs())
+    bind = getattr(objective, "bind_terms", None)
+    if bind is not None:  # loss terms checked against the built nets and the data
+        bind()
+    return objective
 
 
 __all__ = ["OBJECTIVES", "Objective", "StepContext", "build_objective"]

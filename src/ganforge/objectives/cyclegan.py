@@ -25,6 +25,7 @@ from .gan import d_stats
 from .history import ImagePool
 from .i2i import TranslationObjective, check_translation_config, g_adversarial, l1, net_options
 from .registry import OBJECTIVES
+from .terms import TermInputs
 
 Tensor = torch.Tensor
 
@@ -63,9 +64,9 @@ class CycleGANObjective(TranslationObjective):
     show_targets = False  # no ground truth for unpaired data
 
     def __init__(self, cfg, data_info: Dict[str, object], lambda_cycle: float = 10.0, lambda_identity: float = 0.5,
-                 pool_size: int = 50):
-        super().__init__()
+                 pool_size: int = 50, **options):
         check_translation_config(cfg, data_info, "cyclegan", "unpaired")
+        super().__init__(cfg, **options)
         a_shape, b_shape = tuple(data_info["shape"]), tuple(data_info["target_shape"])
         if lambda_identity > 0 and a_shape[0] != b_shape[0]:
             raise ConfigError(f"the identity loss needs domains with the same channels (A has {a_shape[0]}, B has "
@@ -116,12 +117,14 @@ class CycleGANObjective(TranslationObjective):
         parts = self.cycle_losses(real, real_b)
         loss = (parts["adv"] + self.lambda_cycle * parts["cycle"]
                 + self.lambda_cycle * self.lambda_identity * parts["identity"])
-        return loss, {"loss_g_adv": parts["adv"].detach(), "loss_cycle": parts["cycle"].detach(),
-                      "loss_identity": parts["identity"].detach()}
+        logs = {"loss_g_adv": parts["adv"].detach(), "loss_cycle": parts["cycle"].detach(),
+                "loss_identity": parts["identity"].detach()}
+        return self.plus_terms(loss, "g", TermInputs(ctx, real, parts["fake_b"]), logs), logs
 
     def extra_state(self) -> Dict[str, object]:
-        return {"pool_a": self.pool_a.state_dict(), "pool_b": self.pool_b.state_dict()}
+        return {"pool_a": self.pool_a.state_dict(), "pool_b": self.pool_b.state_dict(), **super().extra_state()}
 
     def load_extra_state(self, state: Dict[str, object]) -> None:
+        super().load_extra_state(state)
         self.pool_a.load_state_dict(state.get("pool_a", {}))
         self.pool_b.load_state_dict(state.get("pool_b", {}))

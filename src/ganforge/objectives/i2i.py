@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import ConfigError
-from .base import Objective
+from .host import TermHost
 
 Tensor = torch.Tensor
 
@@ -62,9 +62,10 @@ def _as_rgb(x: Tensor, channels: int, size: int) -> Tensor:
     return x.expand(-1, channels, -1, -1) if x.shape[1] != channels else x
 
 
-class TranslationObjective(Objective):
+class TranslationObjective(TermHost):
     """Base of the image-to-image objectives: fixed sample inputs come from the dataset's first
-    images; panels show input | output (| target) for each."""
+    images; panels show input | output (| target) for each. They take loss terms that need
+    nothing of D (``ortho``), and whatever more each one ``provides``."""
 
     show_targets = True  # paired data has a ground truth worth showing
     _panel_targets: Optional[Tensor] = None

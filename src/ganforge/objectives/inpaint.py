@@ -32,6 +32,7 @@ from .features import create_feature_net
 from .gan import d_stats
 from .i2i import TranslationObjective, check_no_metrics, g_adversarial, l1, net_options
 from .registry import OBJECTIVES
+from .terms import TermInputs
 
 Tensor = torch.Tensor
 SAMPLE_SEED = 4_242  # fixed masks and noise of the sample grids, away from the training stream
@@ -94,8 +95,9 @@ class InpaintObjective(TranslationObjective):
 
     def __init__(self, cfg, data_info: Dict[str, object], mask: str = "both", noise_sigma: float = 0.0,
                  lambda_hole: float = 6.0, lambda_valid: float = 1.0, lambda_adv: float = 0.1,
-                 lambda_feature: float = 0.0, feature_net: str = "random", flip: bool = False, shift: int = 0):
-        super().__init__()
+                 lambda_feature: float = 0.0, feature_net: str = "random", flip: bool = False, shift: int = 0,
+                 **options):
+        super().__init__(cfg, **options)
         if data_info.get("kind") != "image" or data_info.get("task"):
             raise ConfigError(f"objective inpaint restores single images (data=faces, mnist, folder:PATH, ...); "
                               f"'{data_info.get('name')}' is {data_info.get('task') or data_info.get('kind')} data")
@@ -176,7 +178,7 @@ class InpaintObjective(TranslationObjective):
                 target = feature_net(real)
             feature = l1(feature_net(completed), target)
             loss, logs["loss_g_feature"] = loss + w["feature"] * feature, feature.detach()
-        return loss, logs
+        return self.plus_terms(loss, "g", TermInputs(ctx, real, completed), logs), logs
 
     def reference_batch(self, dataset, index: Tensor) -> Tensor:
         return dataset.get(index)[0]  # the clean images

@@ -77,9 +77,10 @@ class MoCoGANObjective(GANObjective):
         real_out, fake_out = self.discriminator(real_in, labels), self.discriminator(fake_in, labels)
         video = self.loss.d_loss(real_out.logits, fake_out.logits, self.cfg.label_smoothing)
         logs = {"loss_d_adv": video.detach(), **d_stats(real_out.logits, fake_out.logits)}
-        loss = video + self.step_penalty(real_in, fake_in, labels, ctx, logs, self.critic(labels), 1)
-        judge = lambda x, y: self.discriminator(x, y)  # noqa: E731  (D inputs already; bCR is refused for clips)
-        loss = loss + self.extras.d_terms(real_in, fake_in, labels, real_out, fake_out, judge, ctx.step, logs)
+        # Terms see D inputs already (bCR is refused for clips), so critic and judge skip the pipeline.
+        inputs = self.d_inputs(real_in, fake_in, labels, ctx, real_out=real_out, fake_out=fake_out,
+                               critic=self.critic(labels), judge=self.discriminator, group=1)
+        loss = self.plus_terms(video, "d", inputs, logs)
 
         real_f, frame_labels = random_frames(real_in, self.frames_per_clip, labels)
         fake_f, _ = random_frames(fake_in, self.frames_per_clip)
@@ -87,8 +88,9 @@ class MoCoGANObjective(GANObjective):
         fake_i = self.image_discriminator(fake_f, frame_labels).logits
         image = self.loss.d_loss(real_i, fake_i, self.cfg.label_smoothing)
         logs.update(loss_d_image=image.detach(), d_real_image=real_i.detach().mean(), d_fake_image=fake_i.detach().mean())
-        image = image + self.step_penalty(real_f, fake_f, frame_labels, ctx, logs, self._image_critic(frame_labels), 1,
-                                          "_image")
+        frames = self.d_inputs(real_f, fake_f, frame_labels, ctx, critic=self._image_critic(frame_labels), group=1,
+                               tag="_image")
+        image = self.plus_terms(image, "d", frames, logs, penalties_only=True)  # the frame D takes the penalties only
         return loss + self.image_weight * image, logs
 
     def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
@@ -107,4 +109,5 @@ class MoCoGANObjective(GANObjective):
         video = self.loss.g_loss(fake_out.logits, real_v)
         image = self.loss.g_loss(fake_i, real_i)
         logs = {"loss_g_adv": video.detach(), "loss_g_image": image.detach()}
-        return video + self.image_weight * image + self.extras.g_terms(fake_out, labels, logs), logs
+        inputs = self.d_inputs(real, fake, labels, ctx, fake_labels=labels, fake_out=fake_out)
+        return self.plus_terms(video + self.image_weight * image, "g", inputs, logs), logs

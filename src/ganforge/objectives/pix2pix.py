@@ -16,25 +16,30 @@ import torch
 
 from ..errors import ConfigError
 from ..losses import criterion_weights, get_loss
-from ..nets import create_model
+from ..nets import DOutput, create_model
 from .base import Logs, StepContext
 from .gan import d_stats
-from .i2i import TranslationObjective, check_translation_config, g_adversarial, l1, net_options
+from .i2i import TranslationObjective, check_translation_config, g_adversarial, net_options
 from .registry import OBJECTIVES
+from .terms import TermInputs
 
 Tensor = torch.Tensor
 
 
 @OBJECTIVES.register("pix2pix")
 class Pix2PixObjective(TranslationObjective):
-    """real = A (N, C_a, H, W), labels = B (N, C_b, H, W) from paired data.
+    """real = A (N, C_a, H, W), target = B (N, C_b, H, W) from paired data.
 
-    ``lambda_l1``: weight of the L1 distance to the target (100)."""
+    ``lambda_l1``: weight of the L1 distance to the target (100), the ``l1`` loss term."""
 
-    def __init__(self, cfg, data_info: Dict[str, object], lambda_l1: float = 100.0):
-        super().__init__()
+    # Penalties differentiate D's verdict on the pair with respect to B (A held fixed).
+    provides = frozenset({"critic", "d_outputs", "target"})
+    term_shorthands = {"lambda_l1": ("l1", "weight")}
+
+    def __init__(self, cfg, data_info: Dict[str, object], lambda_l1: float = 100.0, **options):
         check_translation_config(cfg, data_info, "pix2pix", "paired")
-        self.cfg, self.lambda_l1 = cfg, float(lambda_l1)
+        super().__init__(cfg, **options)
+        self.cfg = cfg
         a_shape, b_shape = tuple(data_info["shape"]), tuple(data_info["target_shape"])
         if a_shape[1:] != b_shape[1:]:
             raise ConfigError(f"pix2pix needs inputs and targets of the same size, got {a_shape} -> {b_shape}; "
@@ -62,10 +67,14 @@ class Pix2PixObjective(TranslationObjective):
             fake = self.generator(real)
         real_logits, fake_logits = self.judge(real, target), self.judge(real, fake)
         loss = self.d_weight * self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
-        return loss, {"loss_d_adv": loss.detach(), **d_stats(real_logits, fake_logits)}
+        logs = {"loss_d_adv": loss.detach(), **d_stats(real_logits, fake_logits)}
+        inputs = self.d_inputs(target, fake, None, ctx, real_out=DOutput(real_logits), fake_out=DOutput(fake_logits),
+                               critic=lambda b: self.judge(real, b), target=target)
+        return self.plus_terms(loss, "d", inputs, logs), logs
 
     def g_step(self, real: Tensor, target: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake = self.generator(real)
         adv = self.g_weight * g_adversarial(self.loss, lambda b: self.judge(real, b), fake, target)
-        rec = l1(fake, target)
-        return adv + self.lambda_l1 * rec, {"loss_g_adv": adv.detach(), "loss_g_l1": rec.detach()}
+        logs = {"loss_g_adv": adv.detach()}
+        inputs = TermInputs(ctx, target, fake, target=target)
+        return self.plus_terms(adv, "g", inputs, logs), logs

@@ -1,15 +1,16 @@
-"""StyleGAN2 training logic: style-mixing regularization and lazy path-length regularization
-(lazy R1 is the standard ``regularizer=r1 reg_every=16``), as NVlabs/stylegan2-ada-pytorch
-training/loss.py (``StyleGAN2Loss``) and training_loop.py (Gmain / Greg phases) compute them."""
+"""StyleGAN2 training logic: style-mixing regularization, and lazy path-length regularization on
+by default (the ``path_length`` term; lazy R1 is the standard ``regularizer=r1 reg_every=16``),
+as NVlabs/stylegan2-ada-pytorch training/loss.py (``StyleGAN2Loss``) and training_loop.py
+(Gmain / Greg phases) compute them."""
 from __future__ import annotations
 
-import math
 from typing import Dict, Optional, Tuple
 
 import torch
+from pydantic import Field
+from typing_extensions import Annotated
 
 from ..errors import ConfigError
-from .base import Logs, StepContext
 from .gan import GANObjective
 from .registry import OBJECTIVES
 
@@ -27,17 +28,19 @@ class StyleGAN2Objective(GANObjective):
 
     ``pl_batch_frac``: fraction of the batch the path-length penalty is computed on."""
 
-    def __init__(self, cfg, data_info: Dict[str, object], mixing_prob: float = 0.9, pl_weight: float = 2.0,
-                 pl_every: int = 4, pl_decay: float = 0.01, pl_batch_frac: float = 0.5, **options):
+    provides = GANObjective.provides | {"styles"}
+    term_shorthands = {"pl_weight": ("path_length", "weight"), "pl_every": ("path_length", "every"),
+                       "pl_decay": ("path_length", "decay"), "pl_batch_frac": ("path_length", "batch_frac")}
+
+    def __init__(self, cfg, data_info: Dict[str, object], mixing_prob: Annotated[float, Field(ge=0, le=1)] = 0.9,
+                 pl_weight: float = 2.0, pl_every: Annotated[int, Field(ge=1, le=10_000)] = 4,
+                 pl_decay: Annotated[float, Field(ge=0, le=1)] = 0.01,
+                 pl_batch_frac: Annotated[float, Field(gt=0, le=1)] = 0.5, **options):
         super().__init__(cfg, data_info, **options)
         g = self.generator
         if not (hasattr(g, "map") and hasattr(g, "synthesize")):
             raise ConfigError(f"objective=stylegan2 needs a style generator (generator=stylegan2), not '{cfg.generator.name}'")
-        if not 0 <= mixing_prob <= 1 or pl_every < 1 or not 0 < pl_batch_frac <= 1:
-            raise ConfigError("objective=stylegan2 needs 0 <= mixing_prob <= 1, pl_every >= 1, 0 < pl_batch_frac <= 1")
-        self.mixing_prob, self.pl_weight, self.pl_every = mixing_prob, pl_weight, pl_every
-        self.pl_decay, self.pl_batch_frac = pl_decay, pl_batch_frac
-        self.register_buffer("pl_mean", torch.zeros(()))
+        self.mixing_prob = mixing_prob
 
     def styles(self, n: int, labels: Optional[Tensor], device: torch.device, update_w_avg: bool = True) -> Tensor:
         """(N, num_ws, w_dim) per-layer styles, mixed from two latents with ``mixing_prob``."""
@@ -54,45 +57,6 @@ class StyleGAN2Objective(GANObjective):
 
     def path_length_penalty(self, labels: Optional[Tensor], n: int, device: torch.device) -> Tuple[Tensor, Tensor]:
         """(penalty, mean length) on a fresh batch of ``n``; updates the running mean."""
-        ws = self.styles(n, labels, device, update_w_avg=False)
-        img = self.generator.synthesize(ws)
-        noise = torch.randn_like(img) / math.sqrt(img.shape[2] * img.shape[3])
-        (grad,) = torch.autograd.grad((img * noise).sum(), ws, create_graph=True)
-        lengths = grad.square().sum(2).mean(1).sqrt()
-        with torch.no_grad():
-            self.pl_mean.lerp_(lengths.mean().detach(), self.pl_decay)
-        return (lengths - self.pl_mean).square().mean(), lengths.mean().detach()
-
-    def lazy_intervals(self, progress: float = 0.0) -> Dict[str, int]:
-        lazy = super().lazy_intervals(progress)
-        if self.pl_weight > 0 and self.pl_every > 1:
-            lazy["g"] = self.pl_every
-        return lazy
-
-    def _path_length(self, real: Tensor, labels: Optional[Tensor]) -> Tuple[Tensor, Logs]:
-        n = max(1, int(real.shape[0] * self.pl_batch_frac))
-        y = labels[:n] if self.num_classes else None
-        penalty, length = self.path_length_penalty(y, n, real.device)
-        return self.pl_weight * penalty, {"reg_pl": penalty.detach(), "pl_length": length,
-                                          "pl_mean": self.pl_mean.detach().clone()}
-
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        loss, logs = super().g_step(real, labels, ctx)
-        if self.pl_weight > 0 and self.pl_every == 1:  # not lazy: one combined step (Gboth)
-            penalty, pl_logs = self._path_length(real, labels)
-            loss, logs = loss + penalty, {**logs, **pl_logs}
-        return loss, logs
-
-    def g_reg_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:
-        """Every ``pl_every`` G steps: the path-length penalty times ``pl_every`` (phase Greg)."""
-        if not (self.pl_weight > 0 and self.pl_every > 1) or ctx.step % self.pl_every:
-            return None
-        penalty, logs = self._path_length(real, labels)
-        return self.pl_every * penalty, logs
-
-    def extra_state(self) -> Dict[str, object]:
-        return {**super().extra_state(), "pl_mean": float(self.pl_mean)}
-
-    def load_extra_state(self, state: Dict[str, object]) -> None:
-        super().load_extra_state(state)
-        self.pl_mean.fill_(float(state.get("pl_mean", 0.0)))
+        if "path_length" not in self.terms:
+            raise ConfigError("the path-length term is off (pl_weight=0); set objective.pl_weight > 0")
+        return self.terms["path_length"].penalty(self, labels, n, device)

@@ -26,6 +26,7 @@ from .features import create_feature_net, resolve_feature_net
 from .gan import d_stats
 from .i2i import TranslationObjective, check_translation_config, g_adversarial, l1, net_options, zero_loss
 from .registry import OBJECTIVES
+from .terms import TermInputs
 
 Tensor = torch.Tensor
 MAX_RANDOM_FEATURE_WEIGHT = 0.1  # random conv features are no perceptual metric: keep them a mild prior
@@ -33,7 +34,7 @@ MAX_RANDOM_FEATURE_WEIGHT = 0.1  # random conv features are no perceptual metric
 
 @OBJECTIVES.register("superres")
 class SuperResObjective(TranslationObjective):
-    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w).
+    """real = LR images (N, C, h, w), target = HR images (N, C, s*h, s*w).
 
     ``pretrain_steps``: G steps on the pixel loss alone before the GAN phase. ``lambda_pixel``: weight of the
     pixel L1 loss (0.01 in ESRGAN). ``lambda_feature``: weight of the feature-space L1 loss (1 in ESRGAN; at
@@ -41,10 +42,12 @@ class SuperResObjective(TranslationObjective):
     ``feature_net``: frozen net of the feature loss: vgg19 (ESRGAN's conv5_4, needs GANFORGE_VGG19_WEIGHTS),
     auto (vgg19 when its weights are there, else random), random or mnist."""
 
+    provides = frozenset({"target"})  # G-side terms after the pretraining phase
+
     def __init__(self, cfg, data_info: Dict[str, object], pretrain_steps: int = 1000, lambda_pixel: float = 0.01,
-                 lambda_feature: float = 1.0, lambda_adv: float = 0.005, feature_net: str = "vgg19"):
-        super().__init__()
+                 lambda_feature: float = 1.0, lambda_adv: float = 0.005, feature_net: str = "vgg19", **options):
         check_translation_config(cfg, data_info, "superres", "paired")
+        super().__init__(cfg, **options)
         scale = int(data_info.get("scale", 1))
         if scale < 2:
             raise ConfigError("objective superres needs targets larger than inputs (data=sr-photos or superres:DIR); "
@@ -104,4 +107,4 @@ class SuperResObjective(TranslationObjective):
         if w["adv"] > 0:
             adv = self.adv_scale * g_adversarial(self.loss, lambda x: self.discriminator(x).logits, fake, hr)
             loss, logs["loss_g_adv"] = loss + w["adv"] * adv, adv.detach()
-        return loss, logs
+        return self.plus_terms(loss, "g", TermInputs(ctx, hr, fake, target=hr), logs), logs

@@ -15,7 +15,7 @@ Two generator terms from CTAB-GAN (Zhao et al. 2021), each off at weight 0:
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Literal, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import torch
 from pydantic import Field
@@ -25,14 +25,15 @@ from ..augment import create_augment
 from ..errors import ConfigError
 from ..losses import get_loss
 from ..nets import GENERATORS, create_model
+from ..nets.freeze import trainable_d_parameters
 from ..packing import pack
 from ..tabular.conditional import ConditionSampler
 from ..tabular.sampling import sample_rows
 from ..tabular.target import TargetModel
 from ..tabular.transformer import TableTransformer
-from .base import Logs, Objective, StepContext
-from .d_extras import DiscriminatorExtras
-from .gan import REGULARIZERS, Fraction, GANObjective, d_stats
+from .base import Logs, StepContext
+from .gan import d_stats
+from .host import PenaltyHost
 from .registry import OBJECTIVES
 
 Tensor = torch.Tensor
@@ -53,35 +54,28 @@ def _check(cfg, data_info: Dict[str, object], pac: int) -> None:
 
 
 @OBJECTIVES.register("tabular")
-class TabularObjective(GANObjective):
+class TabularObjective(PenaltyHost):
     """``pac``: rows per critic input (PacGAN); ``ce_weight``: weight of the generator's
     cross-entropy on the conditioned column; ``target_weight``: weight of the auxiliary target
     loss (needs data_options.target); ``target_width`` / ``target_depth``: that model's MLP;
     ``target_soft``: charge the generator against its own target probabilities instead of their
     arg-max (CTAB-GAN); ``info_weight``: weight of the information loss on critic features.
-    ``regularizer``/``reg_weight``/``reg_every``/``reg_schedule``/``reg_decay_start``/
-    ``reg_decay_end``: the critic's gradient penalty, as in the GAN objective (CTGAN: gp, weight 10)."""
+    The critic's gradient penalty and other terms come from the loss-term options (CTGAN: gp, weight 10)."""
 
     components = ("generator", "discriminator")  # rows are never augmented like images
-    separate_reg_phase = False  # the penalty is taken on packed rows inside d_step
+    provides = frozenset({"critic", "d_outputs"})
+    separate_reg_phase = False  # the penalty is taken on packed rows inside d_step (lazy: every k-th, x k)
 
     def __init__(self, cfg, data_info: Dict[str, object], pac: Annotated[int, Field(ge=1, le=1024)] = 10,
                  ce_weight: Annotated[float, Field(ge=0)] = 1.0,
                  target_weight: Annotated[float, Field(ge=0)] = 1.0,
                  target_width: Annotated[int, Field(ge=1, le=65_536)] = 128,
                  target_depth: Annotated[int, Field(ge=0, le=64)] = 2, target_soft: bool = False,
-                 info_weight: Annotated[float, Field(ge=0)] = 0.0,
-                 regularizer: Literal[REGULARIZERS] = "none",  # type: ignore[valid-type]
-                 reg_weight: float = 10.0, reg_every: Annotated[int, Field(ge=1, le=10_000)] = 1,
-                 reg_schedule: Literal["constant", "linear"] = "constant", reg_decay_start: Fraction = 0.0,
-                 reg_decay_end: Fraction = 1.0):
-        Objective.__init__(self)
+                 info_weight: Annotated[float, Field(ge=0)] = 0.0, **options):
         _check(cfg, data_info, pac)
+        super().__init__(cfg, **options)
         self.cfg, self.pac, self.ce_weight = cfg, pac, ce_weight
         self.target_weight, self.info_weight = target_weight, info_weight
-        self.regularizer, self.reg_weight, self.reg_every = regularizer, reg_weight, reg_every
-        self.freeze_d = 0  # the critic is an MLP: no blocks to freeze
-        self.reg_schedule, self.reg_decay_start, self.reg_decay_end = reg_schedule, reg_decay_start, reg_decay_end
         self.transformer = TableTransformer.from_json(data_info["table"])
         self.conditions = ConditionSampler([b.counts for b in self.transformer.discrete_blocks])
         # Class ids index the conditional vector's slots (the nets one-hot them), so the
@@ -97,7 +91,6 @@ class TabularObjective(GANObjective):
                              if self.transformer.target is not None and target_weight > 0 else None)
         self.loss = get_loss(cfg.loss)
         self.augment = create_augment("none", batch_size=cfg.batch_size)
-        self.extras = DiscriminatorExtras(self.discriminator, image_data=False, conditional=False)  # all off
         sizes = self.conditions.sizes
         self._ce_slots = torch.full((len(sizes), max(sizes, default=1)), -1, dtype=torch.long)
         for c, block in enumerate(self.transformer.discrete_blocks):
@@ -105,10 +98,16 @@ class TabularObjective(GANObjective):
 
     def d_parameters(self):
         """The critic's, and the auxiliary target model's (it learns from real rows in the D step)."""
-        params = list(super().d_parameters())
+        params = list(trainable_d_parameters(self.discriminator, 0))  # an MLP: no blocks to freeze
         return params + (list(self.target_model.parameters()) if self.target_model is not None else [])
 
+    def g_parameters(self):
+        return self.generator.parameters()
+
     # -- pieces ---------------------------------------------------------------------------
+    def latent(self, n: int, device: torch.device) -> Tensor:
+        return torch.randn(n, self.cfg.z_dim, device=device)
+
     def condition(self, codes: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor], Optional[Tensor]]:
         """Conditional vectors for rows with category codes N x C -> (cond, column, value)."""
         if not self.conditions.num_columns:
@@ -139,11 +138,13 @@ class TabularObjective(GANObjective):
         with torch.no_grad():
             fake = self.generator(self.latent(real.shape[0], real.device), cond_fake)
         real_in, fake_in = self.packed(real, cond), self.packed(fake, cond_fake)
-        real_logits = self.discriminator(real_in).logits
-        fake_logits = self.discriminator(fake_in).logits
+        real_out, fake_out = self.discriminator(real_in), self.discriminator(fake_in)
+        real_logits, fake_logits = real_out.logits, fake_out.logits
         adv = self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         logs = {"loss_d_adv": adv.detach(), **d_stats(real_logits, fake_logits)}
-        loss = adv + self.step_penalty(real_in, fake_in, None, ctx, logs, critic=self.critic(None), group=1)
+        critic = lambda x: self.discriminator(x).logits  # noqa: E731  (packed rows are D inputs already)
+        inputs = self.d_inputs(real_in, fake_in, None, ctx, real_out=real_out, fake_out=fake_out, critic=critic, group=1)
+        loss = self.plus_terms(adv, "d", inputs, logs)
         if self.target_model is not None:
             target = self.target_model.loss(real)
             logs["loss_target_real"] = target.detach()
@@ -176,7 +177,8 @@ class TabularObjective(GANObjective):
         if self.info_weight > 0:
             info = self.info_loss(fake_out.features, real_in)
             loss, logs["loss_g_info"] = loss + self.info_weight * info, info.detach()
-        return loss, logs
+        inputs = self.d_inputs(real_in, fake, None, ctx, fake_out=fake_out, group=1)
+        return self.plus_terms(loss, "g", inputs, logs), logs
 
     # -- sampling -------------------------------------------------------------------------
     def sample(self, net: torch.nn.Module, z: Tensor, labels: Optional[Tensor], batch_size: int = 256,

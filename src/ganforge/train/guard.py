@@ -13,6 +13,7 @@ from ..losses import get_loss
 from ..nets.generate import generate
 from . import checkpoint as ckpt
 from .health import HealthMonitor, diversity_ratio
+from .hooks import RollBack
 
 DIVERSITY_BATCH = 64
 SIGN_STATS = ("r_t", "acc_real", "acc_fake")  # meaningless for critics without a decision threshold
@@ -23,7 +24,7 @@ class TrainingDiverged(GanforgeError):
 
 
 class HealthGuard:
-    def __init__(self, trainer):
+    def __init__(self, trainer):  # a TrainingView: read-only, actions through request()
         self.trainer = trainer
         # Early steps look collapsed (G starts near a point): only NaN/inf counts during the first 5%.
         options = {"grace_steps": trainer.cfg.steps // 20, **trainer.cfg.health}
@@ -66,15 +67,11 @@ class HealthGuard:
             raise TrainingDiverged(f"training diverged again after {t.cfg.max_rollbacks} rollback(s); the run stays "
                                    f"resumable at {latest}; {t.divergence_advice()}, or try regularizer=r1 or "
                                    "discriminator.spectral_norm=true")
-        bad_step, scale = t.step, t.lr_scale
-        t.load_checkpoint(latest)
+        done = t.request(RollBack(reason, lr_factor=0.5, event={"rollbacks": rollbacks}))
         self.rollbacks = rollbacks  # the checkpoint's own count predates this rollback
-        t.lr_scale = scale * 0.5
-        t.log.write({"step": t.step, "event": "rollback", "from_step": bad_step, "lr_scale": t.lr_scale,
-                     "rollbacks": self.rollbacks, "flags": reason})
         if is_main():
-            tqdm.write(f"ganforge: divergence at step {bad_step}: rolled back to step {t.step} with learning rates "
-                       f"x{t.lr_scale:g} ({self.rollbacks}/{t.cfg.max_rollbacks})")
+            tqdm.write(f"ganforge: divergence at step {done.from_step}: rolled back to step {done.to_step} with "
+                       f"learning rates x{done.lr_scale:g} ({self.rollbacks}/{t.cfg.max_rollbacks})")
 
     def state_dict(self) -> Dict[str, Any]:
         return {"monitor": self.monitor.state_dict(), "rollbacks": self.rollbacks}

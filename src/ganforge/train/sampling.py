@@ -9,6 +9,7 @@ import torch
 from ..images import save_grid, save_scatter
 from ..media import media_writer
 from ..nets.generate import generate
+from .hooks import Record
 from .plots import save_loss_curves
 from .rundir import METRICS
 
@@ -34,22 +35,22 @@ class FixedBatch:
         return cls(z, labels, k if k and k <= 16 else None)
 
 
-def save_samples(trainer, step: int) -> None:
-    """Write ``samples/step-XXXXXXXX.png`` from the EMA generator and refresh the loss curves."""
-    net = trainer.ema.shadow if trainer.ema is not None else trainer.generator
-    fixed = trainer.fixed
-    out, nrow = trainer.objective.sample_panel(fixed.z, generate(net, fixed.z, fixed.labels))
-    path = trainer.run_dir / "samples" / f"step-{step:08d}.png"
+def save_samples(view) -> None:
+    """Write ``samples/step-XXXXXXXX.png`` from the EMA generator of a run (a TrainingView) and
+    refresh the loss curves."""
+    fixed, step, dataset, run_dir = view.fixed, view.step, view.dataset, view.run_dir
+    out, nrow = view.objective.sample_panel(fixed.z, generate(view.sampler, fixed.z, fixed.labels))
+    path = run_dir / "samples" / f"step-{step:08d}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = media_writer(trainer.dataset.kind)
+    writer = media_writer(dataset.kind)
     if writer is not None:  # videos, audio, text: an animated grid, spectrograms + WAV, a word list
-        writer.panel(out.float().cpu(), path.with_suffix(""), trainer.dataset.info())
+        writer.panel(out.float().cpu(), path.with_suffix(""), dataset.info())
     elif out.dim() == 4:
         save_grid(out, path, nrow or fixed.nrow)
     elif out.shape[1] == 2:
-        modes = trainer.dataset.modes
+        modes = dataset.modes
         save_scatter(out, path, modes[0] if modes else None, title=f"step {step}")
     if path.exists():
-        trainer.log.image("samples", path, step)
-    if trainer.cfg.plots:  # plots=false: no loss-curve figure (matplotlib alone costs 1-2 CPU s)
-        save_loss_curves(trainer.run_dir / METRICS, trainer.run_dir / "loss_curves.png")
+        view.request(Record(image=path, tag="samples"))
+    if view.cfg.plots:  # plots=false: no loss-curve figure (matplotlib alone costs 1-2 CPU s)
+        save_loss_curves(run_dir / METRICS, run_dir / "loss_curves.png")

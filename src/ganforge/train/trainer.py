@@ -3,11 +3,12 @@ computes the losses; the Trainer owns optimizers, update balance, EMA, precision
 RNG, logging, sampling, checkpoints and interruption."""
 from __future__ import annotations
 
+import json
 import signal
 import time
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 
@@ -17,19 +18,23 @@ from ..console import phase
 from ..data import BatchStream, load_dataset
 from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
                            local_device, rank, ranks_agree, world_size)
-from ..objectives import StepContext, build_objective
 from ..errors import RunError
+from ..files import write_text_atomic
+from ..objectives import StepContext, build_objective
 from ..schedules import schedule_factor
 from . import checkpoint as ckpt
 from .devices import pick_device
 from .ema import EMA
-from .eval_hook import EvalHook
+from .eval_hook import BEST, EvalHook
 from .finite import diverged_networks, lower_lr_advice, nonfinite_state, nonfinite_tensors
-from .guard import HealthGuard, TrainingDiverged
+from .guard import TrainingDiverged
+from .hooks import (Diverged, Hook, Record, RollBack, RolledBack, SaveBest, SaveCheckpoint, ScaleLR, Stop,
+                    TrainingView)
+from .hooks_builtin import CheckpointHook, HealthHook, SampleHook
 from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
-from .sampling import FixedBatch, save_samples
+from .sampling import FixedBatch
 from .speed import compile_in_place, lazy_betas, lazy_ratio, make_adam, to_channels_last
 from .timing import PhaseTimer
 from .transfer import init_from
@@ -60,7 +65,8 @@ class TrainingAborted(KeyboardInterrupt):
 
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, run_dir: Path, timer: Optional[PhaseTimer] = None):
+    def __init__(self, cfg: TrainConfig, run_dir: Path, timer: Optional[PhaseTimer] = None, hooks: Sequence[Hook] = ()):
+        """``hooks``: more :class:`Hook` s, run after the built-in ones and before the checkpoint."""
         self.cfg, self.run_dir = cfg, Path(run_dir)
         self.timer = timer if timer is not None else PhaseTimer()  # where the time goes (timing.json)
         seed_everything(cfg.seed)  # same on every rank: identical initial weights
@@ -81,21 +87,27 @@ class Trainer:
         self.ema = EMA(self.generator, cfg.ema, cfg.ema_start) if cfg.ema > 0 else None
         if cfg.compile:  # after the EMA copy, which stays eager (it only samples)
             for name, child in self.objective.named_children():
-                compile_in_place(child, name)
+                if not isinstance(child, torch.nn.ModuleDict):  # the loss terms have no forward of their own
+                    compile_in_place(child, name)
         self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size())
         self.amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(cfg.amp) if self.device.type == "cuda" else None
         self.scaler_d = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.fixed = FixedBatch.create(cfg, self.dataset, self.objective, self.device)
         self.log = MetricsLog(self.run_dir / METRICS, tensorboard=cfg.tensorboard)
-        with self.timer("data cache"):  # real-data features for the metrics, cached on disk
-            self.eval_hook = EvalHook.create(self) if cfg.metrics else None
-        self.guard = HealthGuard(self) if cfg.monitor else None
-        if world_size() > 1:
-            seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
         self.step, self.d_steps = 0, 0
         self.lr_scale = 1.0  # lowered by divergence rollbacks
-        self._stop_requested = False  # nothing is written until fit(): a run that cannot start leaves no trace
+        self._signalled, self._stop_reason = False, None  # nothing is written until fit()
+        self.view = TrainingView(self)  # all that hooks see of the Trainer
+        with self.timer("data cache"):  # real-data features for the metrics, cached on disk
+            self.eval_hook = EvalHook.create(self.view) if cfg.metrics else None
+        self.health = HealthHook(self.view) if cfg.monitor else None
+        # Run after every step in this order: roll back before anything samples a diverged G.
+        self.hooks: List[Hook] = [h for h in (self.health, SampleHook(), self.eval_hook, *hooks, CheckpointHook()) if h]
+        self._post: Dict[str, str] = {}  # the latest losses and best-metric value, shown beside the bar
+        self._bar, self._rollbacks = None, 0  # the progress bar exists while fit() runs
+        if world_size() > 1:
+            seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
 
     # -- state ----------------------------------------------------------------------------
     def modules(self) -> Dict[str, torch.nn.Module]:
@@ -119,12 +131,13 @@ class Trainer:
 
     def checkpoint_state(self, rng_states=None) -> Dict:
         rng_states = rng_states or [rng_state()]
-        return {"step": self.step, "d_steps": self.d_steps, "lr_scale": self.lr_scale, "opt_g": self.opt_g.state_dict(),
-                "opt_d": self.opt_d.state_dict(), "scaler_g": self.scaler_g.state_dict(),
-                "scaler_d": self.scaler_d.state_dict(), "data": self.stream.state_dict(),
-                "objective": self.objective.extra_state(), "rng": rng_states[0], "rng_ranks": rng_states,
-                "best": self.eval_hook.state_dict() if self.eval_hook else {},
-                "health": self.guard.state_dict() if self.guard else {}}
+        state = {"step": self.step, "d_steps": self.d_steps, "lr_scale": self.lr_scale, "opt_g": self.opt_g.state_dict(),
+                 "opt_d": self.opt_d.state_dict(), "scaler_g": self.scaler_g.state_dict(),
+                 "scaler_d": self.scaler_d.state_dict(), "data": self.stream.state_dict(),
+                 "objective": self.objective.extra_state(), "rng": rng_states[0], "rng_ranks": rng_states,
+                 "best": {}, "health": {}}
+        state.update({h.state_key: h.state_dict() for h in self.hooks if h.state_key})
+        return state
 
     def save_checkpoint_to(self, target: Path, rng_states=None) -> Path:
         """Write a checkpoint (NonFiniteState, writing nothing, when any part is NaN/inf)."""
@@ -156,10 +169,9 @@ class Trainer:
         self.objective.load_extra_state(state["objective"])
         ranks = state.get("rng_ranks") or [state["rng"]]
         set_rng_state(ranks[rank()] if rank() < len(ranks) else state["rng"])
-        if self.eval_hook is not None:
-            self.eval_hook.load_state_dict(state.get("best", {}))
-        if self.guard is not None:
-            self.guard.load_state_dict(state.get("health", {}))
+        for hook in self.hooks:
+            if hook.state_key:
+                hook.load_state_dict(state.get(hook.state_key, {}))
 
     def divergence_advice(self) -> str:
         """Which learning rates to lower, from which networks hold NaN/inf."""
@@ -168,6 +180,10 @@ class Trainer:
 
     def weights_finite(self) -> bool:
         return all(bool(torch.isfinite(p).all()) for p in self.objective.parameters())
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._signalled or self._stop_reason is not None
 
     # -- one step -------------------------------------------------------------------------
     def _autocast(self):
@@ -258,19 +274,11 @@ class Trainer:
                     lr_d=self.opt_d.param_groups[0]["lr"], lr_g=self.opt_g.param_groups[0]["lr"])
         return logs
 
-    def _rollback(self, bar, reason) -> None:
-        if self.guard is None:
-            raise TrainingDiverged(f"the state became NaN/inf at step {self.step} and was not saved; "
-                                   f"{self.divergence_advice()}, or set monitor=true for automatic rollback")
-        self.guard.rollback(reason)
-        bar.n = self.step
-        bar.refresh()
-
     # -- loop -----------------------------------------------------------------------------
     def _request_stop(self, signum, frame) -> None:
-        if self._stop_requested:  # second Ctrl-C: stop now; a checkpoint being written is undone
+        if self._signalled:  # second Ctrl-C: stop now; a checkpoint being written is undone
             raise TrainingAborted(self.run_dir, self.step)
-        self._stop_requested = True
+        self._signalled = True
 
     def _install_signals(self):
         previous = {}
@@ -287,50 +295,95 @@ class Trainer:
         if is_main():
             write_data_info(self.run_dir, self.dataset.info())
         previous = self._install_signals()
-        shown = cfg.progress and is_main()
-        bar = progress_bar(cfg.steps, cfg.name, "step", enabled=shown, initial=self.step)
-        post: Dict[str, str] = {}  # the latest losses and best-metric value, shown beside the bar
-        tick, tick_step = time.perf_counter(), self.step
+        self._bar = progress_bar(cfg.steps, cfg.name, "step", enabled=cfg.progress and is_main(), initial=self.step)
+        self._tick = (time.perf_counter(), self.step)
         if not any_rank(ckpt.latest_checkpoint(self.run_dir) is not None, self.device):
             self.save_checkpoint()  # step 0: something to roll back to, and resumable at once
         try:
-            while self.step < cfg.steps:
-                last = self.step + 1 == cfg.steps
-                want_logs = (self.step + 1) % cfg.log_every == 0 or last
+            while self.step < cfg.steps and not self._stop_reason:
+                want_logs = (self.step + 1) % cfg.log_every == 0 or self.step + 1 == cfg.steps
                 with self.timer("training steps"):
                     logs = self.train_step(want_logs)
                 self.step += 1
-                bar.update(1)
+                self._bar.update(1)
                 if want_logs:
-                    now = time.perf_counter()
-                    logs["images_per_s"] = (self.step - tick_step) * cfg.batch_size * world_size() / max(now - tick, 1e-9)
-                    tick, tick_step = now, self.step
-                    flags = self.guard.check(logs) if self.guard is not None and is_main() else []
-                    self.log.write({"step": self.step, **logs})
-                    post.update(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
-                    bar.set_postfix(post)
-                    if self.guard is not None and any_rank(self.guard.needs_rollback(flags), self.device):
-                        self._rollback(bar, flags)
-                        continue
-                if is_main() and (self.step % cfg.sample_every == 0 or last):
-                    with self.timer("sampling"):
-                        save_samples(self, self.step)
-                if self.eval_hook is not None and self.eval_hook.due(self.step, last):
-                    with self.timer("evaluation"), phase(bar, "evaluating " + ",".join(cfg.metrics)):
-                        results = self.eval_hook.run(self.step, progress=shown)
-                    post.update({k: f"{v:.4g}" for k, v in results.items() if k == self.eval_hook.metric})
-                    bar.set_postfix(post)
-                stop = any_rank(self._stop_requested, self.device)
-                if self.step % cfg.checkpoint_every == 0 or last or stop:
-                    # never save a diverged state: weights, EMA, optimizer moments, augmentation
-                    if any_rank(bool(self.unsaveable_parts()), self.device):
-                        self._rollback(bar, ["non_finite_state"])
-                        continue
-                    self.save_checkpoint()
-                if stop:
-                    raise TrainingInterrupted(self.run_dir, self.step)
+                    self._record(logs)
+                self._run_hooks(logs)
+            if self._signalled:
+                raise TrainingInterrupted(self.run_dir, self.step)
+            if self._stop_reason and is_main():
+                self.log.write({"step": self.step, "event": "stop", "reason": self._stop_reason})
         finally:
-            bar.close()
+            self._bar.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         return self.run_dir
+
+    # -- hooks ----------------------------------------------------------------------------
+    def _record(self, logs: Dict[str, float]) -> None:
+        """A logged step: throughput, the hooks' additions (health), the metrics row, the bar."""
+        now, (tick, tick_step) = time.perf_counter(), self._tick
+        logs["images_per_s"] = (self.step - tick_step) * self.cfg.batch_size * world_size() / max(now - tick, 1e-9)
+        self._tick = (now, self.step)
+        for hook in self.hooks:
+            hook.observe(self.view, logs)
+        self.act(Record(logs, show={"loss_d": f"{logs['loss_d']:.3f}", "loss_g": f"{logs['loss_g']:.3f}"}))
+
+    def _run_hooks(self, logs: Dict[str, float]) -> None:
+        """Each due hook in turn; a roll back ends the round (the step is redone from the checkpoint)."""
+        start = self._rollbacks
+        for hook in self.hooks:
+            if not hook.due(self.view, logs):
+                continue
+            busy = hook.busy(self.view)
+            with (self.timer(hook.name) if hook.name else nullcontext()), \
+                    (phase(self._bar, busy) if busy else nullcontext()):
+                hook.run(self.view, logs)
+            if self._rollbacks != start:
+                return
+
+    def act(self, action) -> Any:
+        """Carry out what a hook asked for (see ``hooks.py``)."""
+        if isinstance(action, Record):
+            if action.row:
+                self.log.write({"step": self.step, **action.row})
+            if action.image is not None:
+                self.log.image(action.tag, action.image, self.step)
+            if action.show and self._bar is not None:
+                self._post.update(action.show)
+                self._bar.set_postfix(self._post)
+        elif isinstance(action, SaveCheckpoint):
+            return self.save_checkpoint()
+        elif isinstance(action, SaveBest):
+            target = self.run_dir / "checkpoints" / BEST
+            with self.timer("checkpoints"):
+                self.save_checkpoint_to(target)
+            write_text_atomic(self.run_dir / "best.json", json.dumps({"step": self.step, "metric": action.metric,
+                                                                     "value": action.value}))
+            return target
+        elif isinstance(action, Diverged):
+            if self.health is None:
+                raise TrainingDiverged(f"the state became NaN/inf at step {self.step} and was not saved; "
+                                       f"{self.divergence_advice()}, or set monitor=true for automatic rollback")
+            self.health.diverged(action.reason)
+        elif isinstance(action, RollBack):
+            return self._roll_back(action)
+        elif isinstance(action, ScaleLR):
+            self.lr_scale *= action.factor
+        elif isinstance(action, Stop):
+            self._stop_reason = self._stop_reason or action.reason
+        else:
+            raise TypeError(f"unknown training action {action!r}")
+        return None
+
+    def _roll_back(self, action: RollBack) -> RolledBack:
+        bad_step, scale = self.step, self.lr_scale
+        self.load_checkpoint(ckpt.newest_intact(self.run_dir)[0])  # written only when finite, and checked again
+        self.lr_scale = scale * action.lr_factor
+        self.log.write({"step": self.step, "event": "rollback", "from_step": bad_step, "lr_scale": self.lr_scale,
+                        **action.event, "flags": action.reason})
+        self._rollbacks += 1
+        if self._bar is not None:
+            self._bar.n = self.step
+            self._bar.refresh()
+        return RolledBack(bad_step, self.step, self.lr_scale)
