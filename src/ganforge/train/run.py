@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from .. import distributed as dist
 from ..config import TrainConfig, resolve_config
-from ..data.tables import FRAME_FILE, prepare_frame, save_frame
+from ..data.tables import FRAME_FILE, check_frame, prepare_frame, save_frame
 from ..errors import ConfigError
 from .rundir import default_run_dir, load_run_config, prepare_new, require_checkpoint, write_config
 from .timing import PhaseTimer
@@ -50,6 +50,7 @@ def run_training(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = N
             trainer = Trainer(cfg, run_dir, timer)
         else:  # kept inside the run as CSV, so the run resumes and evaluates alone
             frame = prepare_frame(frame, what="the DataFrame")
+            check_frame(frame, cfg.data_options)  # data errors before the run directory exists
             cfg = resolve_config(cfg, {"data": f"csv:{(run_dir / FRAME_FILE).resolve()}"})
         if dist.is_main():
             prepare_new(run_dir, cfg)
