@@ -93,8 +93,8 @@ class CTGANGenerator(nn.Module):
     def _layout(self, out: int) -> None:
         # One-hot spans are softmaxed as a few padded blocks (N, widest, spans): a gather, one
         # softmax over axis 1 (torch's CPU softmax over a short last axis is 3x slower), and one
-        # gather back to the table's column order for the whole row. Spans are grouped by width so padding at most doubles a block; padding
-        # cells read an appended -inf column. A few ops per step, however many columns.
+        # gather back to the table's column order for the whole row. Spans are grouped by width
+        # so padding at most doubles a block; padding cells read an appended -inf column.
         tanh, spans, start = [], [], 0
         for kind, w in self.spans:
             cols = list(range(start, start + w))
