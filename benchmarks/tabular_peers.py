@@ -12,9 +12,10 @@
 
 The peers refuse missing numbers: for them, missing numeric cells are filled with the column's
 median (ganforge models them). Fit time is process CPU time of the fit call alone (imports and
-first-call set-ups are paid first by a tiny warm-up fit of the same method), measured in a fresh process per fit by the caller. It
-leaves out the joblib worker processes in which ctgan's DataTransformer encodes tables of 500
-rows or more (CTGAN and TVAE), so their times are lower bounds.
+first-call set-ups are paid first by a tiny warm-up fit of the same method), measured in a
+fresh process per fit by the caller. It leaves out the joblib worker processes in which
+ctgan's DataTransformer encodes tables of 500 rows or more (CTGAN and TVAE), so their times
+are lower bounds.
 """
 from __future__ import annotations
 
