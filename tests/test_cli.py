@@ -67,3 +67,25 @@ def test_recipes_lists_names_and_descriptions():
     assert r.exit_code == 0
     lines = dict(line.split(None, 1) for line in r.output.strip().splitlines())
     assert "dcgan-mnist" in lines and "ring8" in lines and all(lines.values())
+
+
+@pytest.mark.parametrize("info,objective,expected", [
+    ({"kind": "image", "task": "paired", "scale": 1}, "pix2pix", "ganforge translate RUN IMAGES... --out translated/"),
+    ({"kind": "image", "task": "paired", "scale": 4}, "superres", "ganforge upscale RUN IMAGES... --out upscaled/"),
+    ({"kind": "image", "task": "unpaired", "scale": 1}, "cyclegan", "ganforge translate RUN"),
+    ({"kind": "image"}, "inpaint", "ganforge inpaint RUN IMAGE --mask MASK"),
+    ({"kind": "image"}, "gan", "ganforge sample RUN -n 64 --grid --out samples.png"),
+    ({"kind": "vector"}, "gan", "ganforge sample RUN -n 1000 --out samples.npy"),
+    ({"kind": "table"}, "tabular", "ganforge sample RUN -n 1000 --out synth.csv"),
+    ({"kind": "video"}, "mocogan", "--grid --out clips.gif"),
+    ({"kind": "audio"}, "gan", "--out clips.wav"),
+    ({"kind": "text"}, "gan", "--out samples.txt"),
+])
+def test_the_end_of_training_hint_fits_the_run_kind(info, objective, expected):
+    from pathlib import Path
+
+    from ganforge.commands.train import next_step
+
+    line = next_step(Path("RUN"), info, objective)
+    assert expected in line
+    assert "--grid" not in line or info["kind"] in ("image", "video")

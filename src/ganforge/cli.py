@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 import click
 
 from .errors import GanforgeError
+from .files import storage_problem
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 _show_default = warnings.showwarning
@@ -33,6 +34,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except GanforgeError as err:
             click.echo(f"ganforge: error: {err}", err=True)
+            sys.exit(2)
+        except OSError as err:  # a full disk or an unwritable --out: one line; anything else keeps its traceback
+            problem = storage_problem(err, writing=False)
+            if problem is None:
+                raise
+            click.echo(f"ganforge: error: {problem}" + (f" ({err.filename})" if err.filename else ""), err=True)
             sys.exit(2)
 
     def main(self, *args, **kwargs):

@@ -13,6 +13,7 @@ A recipe is a YAML file in ``ganforge/recipes/`` (or any path). Overrides use do
 """
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Dict, List, Literal, Optional, Tuple, Union
@@ -30,6 +31,7 @@ Int = Annotated[int, Strict()]
 Float = Annotated[float, Strict(), AllowInfNan(False)]
 Bool = Annotated[bool, Strict()]
 Str = Annotated[str, Strict()]
+Beta = Annotated[float, Strict(), Field(ge=0, lt=1)]  # an Adam beta: torch refuses others mid-build
 BIG = 10**9  # bounds "absurdly large" counts: a billion steps, samples or batches is a typo
 
 
@@ -88,7 +90,7 @@ class TrainConfig(BaseModel):
     batch_size: Int = Field(64, gt=0, le=1_000_000, description="samples per step (per process)")
     lr_g: Float = Field(2e-4, gt=0, description="generator learning rate (Adam)")
     lr_d: Float = Field(2e-4, gt=0, description="discriminator learning rate (Adam)")
-    betas: Tuple[Float, Float] = Field((0.5, 0.999), description="Adam betas")
+    betas: Tuple[Beta, Beta] = Field((0.5, 0.999), description="Adam betas")
     beta2_final: Optional[Float] = Field(None, ge=0, lt=1, description="Adam beta2 reached along the lr schedule "
                                                                        "(R3GAN: 0.9 -> 0.99); none keeps betas fixed")
     lr_schedule: Literal[SCHEDULES] = Field(  # type: ignore[valid-type]
@@ -260,11 +262,27 @@ def recipe_dir() -> Path:
     return Path(str(resources.files("ganforge") / "recipes"))
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML whose floats follow YAML 1.2: ``1e6`` and ``3e-4`` are numbers (PyYAML's 1.1
+    rules need ``1.0e+6``, so ``lr_g=1e6`` would be refused as "not a number")."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
+
+def safe_yaml(text: str) -> Any:
+    """Plain data from YAML text (never a Python object), floats as YAML 1.2 reads them."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+
+
 def read_yaml(path: Path) -> Any:
     """Plain YAML data from ``path``; a syntax error or a language tag (``!!python/...``) is a
     one-line ConfigError naming the file and line. Only plain data is ever built."""
     try:
-        return yaml.safe_load(Path(path).read_text())
+        return safe_yaml(Path(path).read_text())
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -305,7 +323,7 @@ def parse_override(item: str) -> Tuple[List[str], Any]:
         raise ConfigError(f"override '{item}' must look like key=value (for example steps=500)")
     key, value = item.split("=", 1)
     try:
-        parsed = yaml.safe_load(value) if value != "" else ""
+        parsed = safe_yaml(value) if value != "" else ""
     except yaml.YAMLError:
         parsed = value
     return key.strip().split("."), parsed

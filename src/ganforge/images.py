@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from .files import atomic_path
+
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:
     """N x C x H x W in [-1, 1] -> N x H x W x C uint8."""
@@ -39,10 +41,8 @@ def png_bytes(array: np.ndarray) -> bytes:
 
 def save_png(array: np.ndarray, path: Path) -> None:
     """Write a uint8 H x W (x 3) array atomically."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    Image.fromarray(array).save(tmp, format="PNG")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:  # a full disk leaves the old file and no temporary
+        Image.fromarray(array).save(tmp, format="PNG")
 
 
 def save_grid(images: torch.Tensor, path: Path, nrow: Optional[int] = None) -> None:
@@ -69,7 +69,8 @@ def save_scatter(points: torch.Tensor, path: Path, means: Optional[torch.Tensor]
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=7)
     fig.tight_layout()
-    tmp = Path(str(path) + ".tmp")
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format="png")
+    finally:
+        plt.close(fig)

@@ -14,6 +14,7 @@ import torch
 from PIL import Image
 
 from .errors import ConfigError
+from .files import atomic_path
 from .images import make_grid, save_png, to_uint8
 
 Tensor = torch.Tensor
@@ -73,9 +74,8 @@ def write_interpolation(frames: Tensor, steps: int, png: Path, gif: Path, fps: i
     images = [Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a) for a in arr]
     scale = max(1, 128 // arr.shape[1])  # small MNIST frames are hard to see at 1x
     images = [im.resize((im.width * scale, im.height * scale), Image.NEAREST) for im in images]
-    tmp = gif.with_name(gif.name + ".tmp")
-    images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
-    tmp.replace(gif)
+    with atomic_path(gif) as tmp:
+        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
 
 
 @torch.no_grad()

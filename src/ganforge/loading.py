@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional, Sequence, Union
 
 from .artifact import is_model_folder
-from .errors import ConfigError
+from .errors import ConfigError, RunError
 from .generator import Generator
 from .objectives import Objective, build_objective
 from .pretrained import is_pretrained
@@ -20,10 +20,11 @@ _STEP = re.compile(r"^step-(\d+)$")
 
 
 def resolve_checkpoint(run_dir: Path, checkpoint: Union[str, Path, None]) -> Path:
-    """``None``/``"latest"`` -> newest step checkpoint; ``"best"`` -> the best-metric one;
-    ``"step-N"`` -> the checkpoint of step N; else a checkpoint directory."""
+    """``None``/``"latest"`` -> newest intact step checkpoint; ``"best"`` -> the best-metric one;
+    ``"step-N"`` -> the checkpoint of step N; else a checkpoint directory. A damaged checkpoint
+    asked for by name is a RunError naming the file."""
     if checkpoint in (None, "latest"):
-        return require_checkpoint(run_dir)
+        return require_checkpoint(run_dir, "loading")
     step = _STEP.match(str(checkpoint))
     if checkpoint == "best":
         path = run_dir / "checkpoints" / "best"
@@ -31,10 +32,13 @@ def resolve_checkpoint(run_dir: Path, checkpoint: Union[str, Path, None]) -> Pat
         path = ckpt.checkpoint_path(run_dir, int(step.group(1)))
     else:
         path = Path(checkpoint)
-    if not (path / ckpt.WEIGHTS).is_file():
+    if not path.is_dir():
         kept = ", ".join(p.name for p in ckpt.step_checkpoints(run_dir)) or "none"
         raise ConfigError(f"checkpoint '{checkpoint}' not found in {run_dir}; use latest, best (when the run "
                           f"evaluated metrics), step-N or a checkpoint directory (kept: {kept})")
+    problem = ckpt.checkpoint_problem(path)
+    if problem is not None:
+        raise RunError(f"{problem}; use --checkpoint latest for the newest intact one")
     return path
 
 

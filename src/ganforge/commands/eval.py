@@ -27,6 +27,7 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
     from ..api import load
     from ..data import load_dataset
     from ..errors import ConfigError
+    from ..files import write_text_atomic
     from ..metrics import METRICS
     from ..metrics.run_evaluator import RunEvaluator, seeded_batches
 
@@ -59,9 +60,7 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
               "extractor": evaluator.extractor_name,
               "metrics": names, "results": results}
     out = run / "eval.json"
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=1))
-    tmp.replace(out)
+    write_text_atomic(out, json.dumps(report, indent=1))
     width = max(len(k) for k in results)
     click.echo(f"{'metric'.ljust(width)}  value")
     for key, value in results.items():

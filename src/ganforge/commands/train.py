@@ -23,7 +23,7 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
         sys.exit(launch_torchrun(nproc, args, out, resume))
     from ..api import train as run_train
     from ..errors import ConfigError
-    from ..train.trainer import TrainingInterrupted
+    from ..train.trainer import TrainingAborted, TrainingInterrupted
 
     recipe = None
     overrides = list(args)
@@ -43,8 +43,11 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
             except ConfigError:
                 pass
         raise
-    except TrainingInterrupted as stop:
+    except (TrainingInterrupted, TrainingAborted) as stop:
         click.echo(f"ganforge: {stop}", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:  # before training started: nothing was written
+        click.echo("ganforge: interrupted before training started", err=True)
         sys.exit(130)
     from ..distributed import is_main
 
@@ -62,18 +65,30 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
 
     from ..train.rundir import load_run_config
 
-    if load_run_config(run_dir).objective.name == "inpaint":
-        click.echo(f"  restore:     ganforge inpaint {run_dir} IMAGE --mask MASK --out restored.png")
-        return
-    table = read_data_info(run_dir).get("kind") == "table"
-    more = "-n 1000 --out synth.csv" if table else "-n 64 --grid --out samples.png"
-    click.echo(f"  sample more: ganforge sample {run_dir} {more}")
+    click.echo(next_step(run_dir, read_data_info(run_dir), load_run_config(run_dir).objective.name))
     from ..train.timing import format_timing, read_timing
 
     timing = read_timing(run_dir)
     if timing:
         click.echo(f"where the time went ({run_dir / 'timing.json'}):")
         click.echo("\n".join(format_timing(timing)))
+
+
+def next_step(run_dir: Path, info: dict, objective: str = "") -> str:
+    """The line naming a command that works for this kind of run: image-to-image runs map
+    images rather than sampling noise, inpainting and denoising runs restore an image, and
+    each kind of sample has the output its writer takes (tables CSV, vectors .npy, videos an
+    animated grid, audio a .wav file, text a .txt file)."""
+    if objective == "inpaint":
+        return f"  restore:     ganforge inpaint {run_dir} IMAGE --mask MASK --out restored.png"
+    if info.get("task") in ("paired", "unpaired"):
+        command = "upscale" if int(info.get("scale") or 1) > 1 else "translate"
+        return f"  apply it:    ganforge {command} {run_dir} IMAGES... --out {command}d/"
+    more = {"table": "-n 1000 --out synth.csv", "vector": "-n 1000 --out samples.npy",
+            "image": "-n 64 --grid --out samples.png", "video": "-n 16 --grid --out clips.gif",
+            "audio": "-n 8 --out clips.wav", "text": "-n 100 --out samples.txt"}.get(str(info.get("kind")),
+                                                                                 "-n 16 --out samples.npy")
+    return f"  sample more: ganforge sample {run_dir} {more}"
 
 
 def final_metrics(run_dir: Path) -> list:

@@ -1,14 +1,24 @@
-"""``folder:PATH``: a folder of images; class subfolders become labels."""
+"""``folder:PATH``: a folder of images; class subfolders become labels.
+
+Hostile folders are read safely: an image whose header claims more pixels than
+``max_image_pixels`` (a decompression bomb) is skipped and counted like an unreadable file, and
+symlink loops or a subfolder linking back to the folder itself are reported, never followed
+and never made a class.
+"""
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Annotated, Iterator, List, Optional, Tuple
 
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
+from pydantic import Field
 
 from ..cache import cached_arrays
 from ..errors import DataError
@@ -19,6 +29,32 @@ from .scan import scan_labelled
 from .transforms import fit_square, to_mode
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
+PILLOW_PIXEL_LIMIT = 89_478_485  # Pillow's own Image.MAX_IMAGE_PIXELS (1024 * 1024 * 1024 // 4 // 3)
+# What a file that cannot become a training image raises while being opened or decoded.
+UNREADABLE = (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError)
+
+
+@contextmanager
+def pixel_limit(limit: int) -> Iterator[None]:
+    """Refuse images over ``limit`` pixels (0: no limit) while opening: Pillow only warns between
+    its limit and twice that, so the warning is an error here too."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limit or None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except Image.DecompressionBombWarning as err:
+        raise Image.DecompressionBombError(str(err)) from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _bomb_message(err: Exception, limit: int) -> str:
+    found = re.search(r"\((\d+) pixels\)", str(err))
+    size = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
+    return (f"{size}, over the limit of {limit:,} (a decompression bomb?); if the image is real, raise the "
+            "limit with data_options.max_image_pixels=N (0: no limit)")
 
 
 def _images_in(folder: Path) -> List[Path]:
@@ -36,19 +72,19 @@ def scan_folder(root: Path) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
     return files, labels, classes
 
 
-def _decode(path: Path, size: int, channels: int) -> np.ndarray:
-    with Image.open(path) as img:
+def _decode(path: Path, size: int, channels: int, limit: int = PILLOW_PIXEL_LIMIT) -> np.ndarray:
+    with pixel_limit(limit), Image.open(path) as img:
         img.load()  # forces full decode so truncated files fail here, not mid-run
         return fit_square(to_mode(img, channels), size)
 
 
-def _guess_channels(files: List[Path]) -> int:
+def _guess_channels(files: List[Path], limit: int = PILLOW_PIXEL_LIMIT) -> int:
     for path in files[:50]:
         try:
-            with Image.open(path) as img:
+            with pixel_limit(limit), Image.open(path) as img:
                 if img.mode not in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"):
                     return 3
-        except (OSError, UnidentifiedImageError, ValueError):
+        except UNREADABLE:
             continue
     return 1
 
@@ -59,7 +95,8 @@ def _holds_images(root: Path) -> bool:
 
 @DATASETS.register("folder")
 def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, sample_rate: int = 16000,
-           length: int = 16384, first_slice: bool = False, normalize: bool = False) -> Dataset:
+           length: int = 16384, first_slice: bool = False, normalize: bool = False,
+           max_image_pixels: Annotated[int, Field(ge=0)] = PILLOW_PIXEL_LIMIT) -> Dataset:
     """Load every readable image under ``arg``, resized and center-cropped to ``image_size``.
 
     Unreadable or truncated files are skipped and counted (one summary line on stderr).
@@ -72,38 +109,46 @@ def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, 
         length: audio folders: samples per clip.
         first_slice: audio folders: keep only the first slice of each file.
         normalize: audio folders: scale every clip to a peak of 1.
+        max_image_pixels: images whose header claims more pixels are skipped and counted as
+            decompression bombs (Pillow's own limit by default; 0: no limit).
     """
     if not arg:
         raise DataError("data=folder needs a path: data=folder:PATH")
-    root = Path(arg).expanduser().resolve()
+    try:
+        root = Path(arg).expanduser().resolve(strict=False)
+    except (OSError, RuntimeError):
+        raise DataError(f"image folder '{arg}' is a symlink loop; pass data=folder:PATH with a real folder") from None
     if holds_audio(root) and not _holds_images(root):
         return audio(arg, image_size, sample_rate, length, first_slice, normalize)
     files, labels, classes = scan_folder(root)
-    channels = channels or _guess_channels(files)
-    # Decoded once per (files, size, channels); later runs and epochs never decode again.
-    stamp = hashlib.sha1(repr((str(root), image_size, channels,
+    channels = channels or _guess_channels(files, max_image_pixels)
+    # Decoded once per (files, size, channels, limit); later runs and epochs never decode again.
+    stamp = hashlib.sha1(repr((str(root), image_size, channels, max_image_pixels,
                                [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files])).encode())
     arrays = cached_arrays(f"folder-{stamp.hexdigest()[:16]}",
-                           lambda: decode_all(root, files, labels, image_size, channels))
-    skipped = int(arrays["skipped"][0])
+                           lambda: decode_all(root, files, labels, image_size, channels, max_image_pixels))
+    skipped, first = int(arrays["skipped"][0]), bytes(arrays["first_failure"]).decode()
+    if len(arrays["x"]) == 0:  # one line: the error names the first failure itself
+        raise DataError(f"no readable images in '{root}' ({skipped} unreadable; first: {first}); check the files")
     if skipped:
-        print(f"ganforge: skipped {skipped} unreadable image(s) of {len(files)} in {root} "
-              f"(first: {bytes(arrays['first_failure']).decode()})", file=sys.stderr)
-    if len(arrays["x"]) == 0:
-        raise DataError(f"no readable images in '{root}' ({skipped} unreadable); check the files")
+        print(f"ganforge: skipped {skipped} unreadable image(s) of {len(files)} in {root} (first: {first})",
+              file=sys.stderr)
     x = torch.from_numpy(arrays["x"])
     y = torch.from_numpy(np.asarray(arrays["y"])) if classes else None
     return Dataset(f"folder:{root}", x, y, num_classes=len(classes), class_names=classes, skipped=skipped)
 
 
-def decode_all(root: Path, files: List[Path], labels: List[int], size: int, channels: int):
+def decode_all(root: Path, files: List[Path], labels: List[int], size: int, channels: int,
+               limit: int = PILLOW_PIXEL_LIMIT):
     """Decode every file -> {"x": uint8 N x C x H x W, "y": int64 N, "skipped": [n], "first_failure": bytes}."""
     images, kept, failures = [], [], []
     for i, path in enumerate(files):
         try:
-            images.append(_decode(path, size, channels))
+            images.append(_decode(path, size, channels, limit))
             kept.append(i)
-        except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as err:
+        except Image.DecompressionBombError as err:
+            failures.append(f"{path.relative_to(root)}: {_bomb_message(err, limit)}")
+        except UNREADABLE as err:
             failures.append(f"{path.relative_to(root)}: {err}")
     x = np.stack(images) if images else np.zeros((0, size, size), np.uint8)
     x = x[:, None] if x.ndim == 3 else x.transpose(0, 3, 1, 2)

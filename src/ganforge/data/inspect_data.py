@@ -108,13 +108,12 @@ def vector_stats(x: torch.Tensor, max_dims: int = 64) -> List[Dict[str, float]]:
 
 def inspect_dataset(spec: str, out: Path, image_size: int = 32, seed: int = 0) -> Dict[str, Any]:
     """Inspect ``spec``, write ``summary.json`` and ``examples.png`` into ``out``; return the summary."""
-
-    out.mkdir(parents=True, exist_ok=True)
     name, _, arg = spec.partition(":")
     summary: Dict[str, Any] = {"spec": spec}
     if name == "folder" and arg:
         summary["original_files"] = scan_files(Path(arg).expanduser().resolve())
     ds = load_dataset(spec, image_size)
+    out.mkdir(parents=True, exist_ok=True)  # only once the data is known to load: a bad spec leaves nothing
     summary.update(items=len(ds), kind=ds.kind, shape=list(ds.shape), skipped=ds.skipped)
     if ds.y is not None and ds.y.dim() == 1 and ds.num_classes:
         counts = torch.bincount(ds.y.long(), minlength=ds.num_classes).tolist()

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from ..errors import ConfigError
+from ..files import atomic_path, write_bytes_atomic
 from ..registry import Registry
 
 MEDIA = Registry("media kind")
@@ -38,7 +39,8 @@ def write_array(array: torch.Tensor, out: Path) -> str:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     data = array.numpy()
-    np.save(out, data if data.dtype.kind in "iu" else data.astype(np.float32))
+    with atomic_path(out) as tmp, open(tmp, "wb") as fh:  # a full disk leaves no half-written array
+        np.save(fh, data if data.dtype.kind in "iu" else data.astype(np.float32))
     return f"{out} (array {tuple(array.shape)})"
 
 
@@ -46,9 +48,7 @@ def atomic_bytes(data: bytes, path: Path) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_bytes_atomic(path, data)
 
 
 def check_suffix(out: Path, allowed, what: str) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 from markupsafe import Markup
 
 from ..console import bar
+from ..files import write_text_atomic
 from ..train.checkpoint import latest_checkpoint
 from ..train.rundir import CONFIG, DATA_INFO, METRICS, load_run_config
 from ..train.runlog import read_metrics
@@ -135,9 +136,7 @@ def build_report(run_dir: Union[str, Path], generator: Any = None, out: Union[st
                   written=time.strftime("%Y-%m-%d %H:%M"), run_dir=str(run))
     target = Path(out) if out is not None else run / REPORT
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(target)
+    write_text_atomic(target, page)
     return target
 
 

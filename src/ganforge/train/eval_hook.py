@@ -3,14 +3,18 @@ results to ``metrics.jsonl`` and keep ``checkpoints/best`` by the chosen metric.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Dict, Optional
 
 import torch
 
 from ..distributed import is_main
+from ..errors import ConfigError
+from ..files import write_text_atomic
 from ..metrics import METRICS
 from ..metrics.run_evaluator import RunEvaluator, is_better
 from ..nets.generate import generate
+from .checkpoint import NonFiniteState
 
 BEST = "best"
 
@@ -26,6 +30,10 @@ class EvalHook:
         cfg = trainer.cfg
         evaluator = RunEvaluator(trainer.dataset, cfg.metrics, cfg.extractor, cfg.eval_n, device=trainer.device)
         metric = cfg.best_metric or METRICS.get(cfg.metrics[0]).keys[0]
+        reported = [key for name in cfg.metrics for key in METRICS.get(name).keys]
+        if metric not in reported:  # else checkpoints/best would silently never be written
+            raise ConfigError(f"best_metric={metric} is not reported by metrics={','.join(cfg.metrics)}; "
+                              f"choose one of: {', '.join(reported)} (or add its metric)")
         if is_main():
             evaluator.prepare()
         return cls(trainer, evaluator, metric)
@@ -54,9 +62,13 @@ class EvalHook:
             results = self.evaluator(self.sample_fn(), progress=progress)
         self.trainer.log.write({"step": step, "eval": True, **results})
         value = results.get(self.metric)
-        if value is not None and is_better(self.metric, value, self.best_value):
-            self.best_value, self.best_step = value, step
-            self.save_best(step, value)
+        if value is not None and math.isfinite(value) and is_better(self.metric, value, self.best_value):
+            before = self.best_value, self.best_step
+            self.best_value, self.best_step = value, step  # the best checkpoint's own state knows it is best
+            try:
+                self.save_best(step, value)
+            except NonFiniteState:  # a diverged state is never the best one; the rollback follows
+                self.best_value, self.best_step = before
         return results
 
     def save_best(self, step: int, value: float) -> None:
@@ -64,7 +76,7 @@ class EvalHook:
         target = t.run_dir / "checkpoints" / BEST
         with t.timer("checkpoints"):
             t.save_checkpoint_to(target)
-        (t.run_dir / "best.json").write_text(json.dumps({"step": step, "metric": self.metric, "value": value}))
+        write_text_atomic(t.run_dir / "best.json", json.dumps({"step": step, "metric": self.metric, "value": value}))
 
     def state_dict(self) -> Dict[str, Any]:
         return {"value": self.best_value, "step": self.best_step}

@@ -61,12 +61,12 @@ class HealthGuard:
         """Reload the newest checkpoint, halve both learning rates, and go on; stop after too many."""
         t = self.trainer
         rollbacks = self.rollbacks + 1
-        if rollbacks > t.cfg.max_rollbacks:
+        latest = ckpt.newest_intact(t.run_dir)[0]  # written only when finite, and checked again
+        if rollbacks > t.cfg.max_rollbacks or latest is None:
             raise TrainingDiverged(f"training diverged again after {t.cfg.max_rollbacks} rollback(s); the run stays "
-                                   f"resumable at {ckpt.latest_checkpoint(t.run_dir)}; try lower lr_g/lr_d, "
-                                   "regularizer=r1 or discriminator.spectral_norm=true")
+                                   f"resumable at {latest}; {t.divergence_advice()}, or try regularizer=r1 or "
+                                   "discriminator.spectral_norm=true")
         bad_step, scale = t.step, t.lr_scale
-        latest = ckpt.latest_checkpoint(t.run_dir)
         t.load_checkpoint(latest)
         self.rollbacks = rollbacks  # the checkpoint's own count predates this rollback
         t.lr_scale = scale * 0.5

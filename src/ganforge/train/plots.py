@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List
 
+from ..files import atomic_path
 from .runlog import read_metrics
 
 PANELS = (("losses", ("loss_d", "loss_g")), ("D(real) / D(fake)", ("d_real", "d_fake")),
@@ -33,8 +34,9 @@ def save_loss_curves(metrics_path: Path, out: Path) -> bool:
         ax.set_xlabel("step")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    tmp = Path(str(out) + ".tmp")
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    tmp.replace(out)
+    try:
+        with atomic_path(out) as tmp:  # a full disk leaves the old figure and no temporary
+            fig.savefig(tmp, format="png")
+    finally:
+        plt.close(fig)
     return True

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..distributed import is_main
+from ..files import named, write_text_atomic
 from .tensorboard import TensorBoardLogger  # imports tensorboard itself only when it is installed
 
 
@@ -35,16 +37,23 @@ class MetricsLog:
     def truncate_after(self, step: int) -> None:
         if not is_main() or not self.path.exists():
             return
-        kept = [line for line in self.path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step]
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text("".join(line + "\n" for line in kept))
-        tmp.replace(self.path)
+        kept = [line for line, row in _lines(self.path) if row["step"] <= step]
+        write_text_atomic(self.path, "".join(line + "\n" for line in kept))
 
     def write(self, row: Dict[str, Any]) -> None:
+        """Append one row; a write that fails (full disk) is undone, so no torn line is left."""
         if not is_main():
             return
-        with open(self.path, "a") as fh:
-            fh.write(json.dumps({k: _clean(v) for k, v in row.items()}) + "\n")
+        line = (json.dumps({k: _clean(v) for k, v in row.items()}) + "\n").encode()
+        with open(self.path, "ab", buffering=0) as fh:  # unbuffered: close() has nothing left to fail on
+            start = fh.seek(0, os.SEEK_END)
+            try:
+                done = 0
+                while done < len(line):
+                    done += fh.write(line[done:])
+            except OSError as err:
+                os.truncate(self.path, start)
+                raise named(err, self.path) from None
         if self._tensorboard() is not None:
             self._tb.scalars(row)
 
@@ -60,9 +69,18 @@ def read_metrics(path: Path) -> List[Dict[str, Any]]:
 
 
 def iter_metrics(path: Path) -> Iterator[Dict[str, Any]]:
-    path = Path(path)
+    """Rows of ``metrics.jsonl``; a line that is not a JSON object with a step (cut short by a
+    crash, or edited) is skipped rather than ending every reader of the run."""
+    return (row for _, row in _lines(Path(path)))
+
+
+def _lines(path: Path) -> Iterator[Tuple[str, Dict[str, Any]]]:
     if not path.exists():
         return
-    for line in path.read_text().splitlines():
-        if line.strip():
-            yield json.loads(line)
+    for line in path.read_text(errors="replace").splitlines():
+        try:
+            row = json.loads(line) if line.strip() else None
+        except ValueError:
+            continue
+        if isinstance(row, dict) and isinstance(row.get("step"), int):
+            yield line, row

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+from ..files import write_text_atomic
+
 TIMING = "timing.json"
 # Display order; phases not listed (none today) follow in the order they were first used.
 PHASES = ("startup", "data cache", "training steps", "evaluation", "sampling", "checkpoints", "report", "other")
@@ -64,10 +66,8 @@ class PhaseTimer:
     def write(self, run_dir: Path) -> Path:
         """Write ``timing.json`` into the run atomically and return its path."""
         path = Path(run_dir) / TIMING
-        tmp = path.with_name(path.name + ".tmp")
         rounded = {p: {k: (None if v is None else round(v, 3)) for k, v in d.items()} for p, d in self.summary().items()}
-        tmp.write_text(json.dumps(rounded, indent=1))
-        tmp.replace(path)
+        write_text_atomic(path, json.dumps(rounded, indent=1))
         return path
 
 

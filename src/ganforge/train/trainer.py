@@ -18,11 +18,13 @@ from ..data import BatchStream, load_dataset
 from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
                            local_device, rank, ranks_agree, world_size)
 from ..objectives import StepContext, build_objective
+from ..errors import RunError
 from ..schedules import schedule_factor
 from . import checkpoint as ckpt
 from .devices import pick_device
 from .ema import EMA
 from .eval_hook import EvalHook
+from .finite import diverged_networks, lower_lr_advice, nonfinite_state, nonfinite_tensors
 from .guard import HealthGuard, TrainingDiverged
 from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
@@ -45,6 +47,15 @@ class TrainingInterrupted(Exception):
 
     def __init__(self, run_dir: Path, step: int):
         super().__init__(f"interrupted at step {step}; checkpoint saved; continue with: ganforge train --resume {run_dir}")
+        self.run_dir, self.step = run_dir, step
+
+
+class TrainingAborted(KeyboardInterrupt):
+    """A second SIGINT/SIGTERM: stop at once; a checkpoint being written is rolled back."""
+
+    def __init__(self, run_dir: Path, step: int):
+        super().__init__(f"stopped at step {step} without saving it; continue from the last checkpoint with: "
+                         f"ganforge train --resume {run_dir}")
         self.run_dir, self.step = run_dir, step
 
 
@@ -107,19 +118,35 @@ class Trainer:
         barrier()
         return path
 
-    def save_checkpoint_to(self, target: Path, rng_states=None) -> Path:
+    def checkpoint_state(self, rng_states=None) -> Dict:
         rng_states = rng_states or [rng_state()]
-        state = {"step": self.step, "d_steps": self.d_steps, "lr_scale": self.lr_scale, "opt_g": self.opt_g.state_dict(),
-                 "opt_d": self.opt_d.state_dict(), "scaler_g": self.scaler_g.state_dict(),
-                 "scaler_d": self.scaler_d.state_dict(), "data": self.stream.state_dict(),
-                 "objective": self.objective.extra_state(), "rng": rng_states[0], "rng_ranks": rng_states,
-                 "best": self.eval_hook.state_dict() if self.eval_hook else {},
-                 "health": self.guard.state_dict() if self.guard else {}}
-        return ckpt.write_checkpoint(target, self.modules(), state)
+        return {"step": self.step, "d_steps": self.d_steps, "lr_scale": self.lr_scale, "opt_g": self.opt_g.state_dict(),
+                "opt_d": self.opt_d.state_dict(), "scaler_g": self.scaler_g.state_dict(),
+                "scaler_d": self.scaler_d.state_dict(), "data": self.stream.state_dict(),
+                "objective": self.objective.extra_state(), "rng": rng_states[0], "rng_ranks": rng_states,
+                "best": self.eval_hook.state_dict() if self.eval_hook else {},
+                "health": self.guard.state_dict() if self.guard else {}}
+
+    def save_checkpoint_to(self, target: Path, rng_states=None) -> Path:
+        """Write a checkpoint (NonFiniteState, writing nothing, when any part is NaN/inf)."""
+        return ckpt.write_checkpoint(target, self.modules(), self.checkpoint_state(rng_states))
+
+    def unsaveable_parts(self) -> list:
+        """Names of the weights, EMA weights, optimizer moments and objective values that are NaN/inf."""
+        tensors = {f"{name}.{k}": v for name, m in self.modules().items() for k, v in m.state_dict().items()}
+        return nonfinite_tensors(tensors) + nonfinite_state(self.checkpoint_state())
 
     def load_checkpoint(self, path: Path) -> None:
         ckpt.read_weights(path, self.modules())
         state = ckpt.read_state(path)
+        try:
+            self._load_state(state)
+        except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as err:
+            raise RunError(f"{path / ckpt.STATE} does not fit this run ({' '.join(str(err).split())[:160]}); "
+                           "it was written by another config or edited") from None
+        self.log.truncate_after(self.step)
+
+    def _load_state(self, state: Dict) -> None:
         self.step, self.d_steps = int(state["step"]), int(state["d_steps"])
         self.lr_scale = float(state["lr_scale"])
         self.opt_g.load_state_dict(state["opt_g"])
@@ -134,7 +161,11 @@ class Trainer:
             self.eval_hook.load_state_dict(state.get("best", {}))
         if self.guard is not None:
             self.guard.load_state_dict(state.get("health", {}))
-        self.log.truncate_after(self.step)
+
+    def divergence_advice(self) -> str:
+        """Which learning rates to lower, from which networks hold NaN/inf."""
+        return lower_lr_advice(self.cfg, diverged_networks(self.objective, {"g": self.opt_g, "d": self.opt_d}),
+                               self.lr_scale)
 
     def weights_finite(self) -> bool:
         return all(bool(torch.isfinite(p).all()) for p in self.objective.parameters())
@@ -230,16 +261,16 @@ class Trainer:
 
     def _rollback(self, bar, reason) -> None:
         if self.guard is None:
-            raise TrainingDiverged(f"weights became NaN/inf at step {self.step}; enable monitor=true for automatic "
-                                   "rollback, or lower lr_g/lr_d")
+            raise TrainingDiverged(f"the state became NaN/inf at step {self.step} and was not saved; "
+                                   f"{self.divergence_advice()}, or set monitor=true for automatic rollback")
         self.guard.rollback(reason)
         bar.n = self.step
         bar.refresh()
 
     # -- loop -----------------------------------------------------------------------------
     def _request_stop(self, signum, frame) -> None:
-        if self._stop_requested:  # second Ctrl-C: stop now, the last checkpoint stays intact
-            raise KeyboardInterrupt
+        if self._stop_requested:  # second Ctrl-C: stop now; a checkpoint being written is undone
+            raise TrainingAborted(self.run_dir, self.step)
         self._stop_requested = True
 
     def _install_signals(self):
@@ -292,9 +323,9 @@ class Trainer:
                     bar.set_postfix(post)
                 stop = any_rank(self._stop_requested, self.device)
                 if self.step % cfg.checkpoint_every == 0 or last or stop:
-                    # never let a diverged state replace a good checkpoint
-                    if any_rank(not self.weights_finite(), self.device):
-                        self._rollback(bar, ["non_finite_weights"])
+                    # never save a diverged state: weights, EMA, optimizer moments, augmentation
+                    if any_rank(bool(self.unsaveable_parts()), self.device):
+                        self._rollback(bar, ["non_finite_state"])
                         continue
                     self.save_checkpoint()
                 if stop:

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Dict
 
 import torch
-from safetensors.torch import load_file
 from torch import nn
 
 from ..artifact import is_model_folder, read_weights as read_folder_weights
-from ..errors import ConfigError
+from ..errors import ConfigError, RunError
 from ..pretrained import is_pretrained, pretrained_folder
 from . import checkpoint as ckpt
 
@@ -44,12 +43,16 @@ def init_from(objective: nn.Module, source: str) -> None:
         return
     path = Path(source)
     if not (path / ckpt.WEIGHTS).exists():
-        latest = ckpt.latest_checkpoint(path) if path.is_dir() else None
+        latest, problems = ckpt.newest_intact(path) if path.is_dir() else (None, [])
         if latest is None:
-            raise ConfigError(f"init_from={source}: no checkpoint there; give a run directory with checkpoints/, "
+            why = f"none of its checkpoints is intact ({problems[0]})" if problems else "no checkpoint there"
+            raise ConfigError(f"init_from={source}: {why}; give a run directory with checkpoints/, "
                               "a checkpoints/step-* directory, a model folder or pretrained:NAME")
         path = latest
-    tensors = load_file(str(path / ckpt.WEIGHTS))
+    try:
+        tensors = ckpt.read_tensors(path)
+    except RunError as err:
+        raise ConfigError(f"init_from={source}: {err}") from None
     g = _section(tensors, "G_ema.") or _section(tensors, "objective.generator.")
     _load_checked(objective.generator, g, "generator", source)
     d = _section(tensors, "objective.discriminator.")
