@@ -12,7 +12,8 @@ Tables (each ships inside a package, nothing is downloaded; each has a declared 
 Each table is split 80/20 once (seed 0, stratified on a discrete target). Every method trains on
 the 80% with CTGAN's budget (100 epochs, batch 500, pac 10; ganforge: the same epochs and batch)
 and generates as many rows; the 20% is never seen. Per fit: process CPU seconds of the fit alone,
-in a fresh process with one torch thread (fits run one after another, methods interleaved);
+in a fresh process with one torch thread, after a tiny warm-up fit of the same method (imports,
+first-call set-ups; fits run one after another, methods interleaved);
 TSTR: a random forest trained on the synthetic rows, scored on the held-out real rows (macro F1
 and accuracy, or R^2); mean KS / TVD of the marginals; mean |pearson| and |Cramer's V|
 differences over column pairs; privacy: median distance to the closest training row of
@@ -95,9 +96,9 @@ def worker(method, table, seed, variant, out):
     """One fit in this (fresh) process: writes the synthetic rows and the fit seconds to ``out``."""
     from tabular_peers import fit_sample, warm_up
 
-    warm_up()
     train, _, discrete, target = prepared(table)
     with tempfile.TemporaryDirectory() as tmp:
+        warm_up(method, tmp)
         synth, seconds = fit_sample(method, train, discrete, target, EPOCHS, seed, variant, tmp)
     synth.to_pickle(out)  # our own file, read back by the parent below
     Path(out + ".json").write_text(json.dumps({"seconds": seconds}))

@@ -73,3 +73,9 @@ def test_csv_loader_errors(tmp_path):
         load_dataset(f"csv:{tmp_path / 'ok.csv'}", discret=["b"])
     ds = load_dataset(f"csv:{tmp_path / 'ok.csv'}", discrete="a,b")
     assert ds.info()["kind"] == "table" and ds.x.shape == (3, 5)
+
+
+def test_balancing_a_numeric_target_is_refused_before_training(tmp_path):
+    with pytest.raises(ConfigError, match="--balance needs a discrete target column; 'body_mass_g'"):
+        augment_table(load_penguins(), "body_mass_g", balance=True, run_dir=tmp_path / "aug")
+    assert not (tmp_path / "aug").exists()

@@ -8,7 +8,7 @@ from palmerpenguins import load_penguins
 
 import ganforge
 from ganforge.cli import cli
-from ganforge.errors import ConfigError
+from ganforge.errors import ConfigError, DataError, GanforgeError
 from ganforge.tabular import evaluate_run, evaluate_table, format_report
 
 from .conftest import SMOKE
@@ -116,3 +116,22 @@ def test_cli_eval_dispatches_to_the_table_suite(penguin_run):
     assert result.exit_code == 0, result.output
     assert "ML efficacy" in result.output and "privacy" in result.output
     assert json.loads((penguin_run / "eval.json").read_text())["rows"]["synthetic"] == 100
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (["data_options.target=nope"], "data_options.target names column 'nope'"),
+    (["data_options.discrete=[nope]"], "nope"),
+    (["data_options.drop=[nope]"], "data_options.drop names column 'nope'"),
+])
+def test_dataframe_errors_come_before_the_run_directory(tmp_path, overrides, message):
+    out = tmp_path / "run"
+    with pytest.raises(GanforgeError, match=message):
+        ganforge.train("tabular-fast", out=out, data=load_penguins(), overrides=["steps=1", *overrides])
+    assert not out.exists()
+
+
+def test_an_empty_dataframe_is_refused_before_the_run_directory(tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(DataError, match="row"):
+        ganforge.train("tabular-fast", out=out, data=load_penguins().iloc[:0], overrides=["steps=1"])
+    assert not out.exists()

@@ -29,7 +29,7 @@ from ..extras import require
 from ..tabular.columns import MAX_INT_LEVELS, as_name_list, check_table, infer_columns
 from ..tabular.conditional import ConditionSampler
 from ..tabular.io import read_table, write_table
-from ..tabular.transformer import MAX_CATEGORIES, TableTransformer
+from ..tabular.transformer import MAX_CATEGORIES, TableTransformer, check_specs
 from .dataset import Dataset
 from .registry import DATASETS
 
@@ -99,6 +99,19 @@ def table_dataset(name: str, df: pd.DataFrame, discrete=None, continuous=None, d
     cdf = torch.cumsum(weights / weights.sum(), 0)
     return TableDataset(name, torch.as_tensor(transformer.transform(df)), torch.as_tensor(codes),
                         transformer=transformer, cdf=cdf)
+
+
+def check_frame(df: pd.DataFrame, options: Dict[str, object]) -> None:
+    """What ``table_dataset`` would refuse about ``df`` with these ``data_options`` (unknown or
+    impossible column names, an empty table, too many categories), without fitting anything:
+    ``train(data=df)`` calls it before the run directory exists."""
+    df = prepare_frame(df, options.get("drop"), "the DataFrame")
+    specs = infer_columns(df, as_name_list(options.get("discrete"), "discrete"),
+                          as_name_list(options.get("continuous"), "continuous"),
+                          int(options.get("max_int_levels", MAX_INT_LEVELS)))
+    target = options.get("target")
+    check_specs(df, specs, None if target is None else str(target),
+                int(options.get("max_categories", MAX_CATEGORIES)))
 
 
 def read_frame(spec: str, drop=None) -> pd.DataFrame:

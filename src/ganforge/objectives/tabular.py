@@ -59,11 +59,15 @@ class TabularObjective(PenaltyHost):
     cross-entropy on the conditioned column; ``target_weight``: weight of the auxiliary target
     loss (needs data_options.target); ``target_width`` / ``target_depth``: that model's MLP;
     ``target_soft``: charge the generator against its own target probabilities instead of their
-    arg-max (CTAB-GAN); ``info_weight``: weight of the information loss on critic features.
+    arg-max (CTAB-GAN); ``info_weight``: weight of the information loss on critic features;
+    ``share_fakes``: the G step scores the rows the D step generated (with their conditions)
+    instead of generating new ones, one generator forward per step instead of two (as the
+    PyTorch DCGAN example; CTGAN generates twice: false).
     The critic's gradient penalty and other terms come from the loss-term options (CTGAN: gp, weight 10)."""
 
     components = ("generator", "discriminator")  # rows are never augmented like images
     provides = frozenset({"critic", "d_outputs"})
+    fused_adam = True  # a few small tensors: Adam's per-tensor overhead dominates on CPU
     separate_reg_phase = False  # the penalty is taken on packed rows inside d_step (lazy: every k-th, x k)
 
     def __init__(self, cfg, data_info: Dict[str, object], pac: Annotated[int, Field(ge=1, le=1024)] = 10,
@@ -71,11 +75,12 @@ class TabularObjective(PenaltyHost):
                  target_weight: Annotated[float, Field(ge=0)] = 1.0,
                  target_width: Annotated[int, Field(ge=1, le=65_536)] = 128,
                  target_depth: Annotated[int, Field(ge=0, le=64)] = 2, target_soft: bool = False,
-                 info_weight: Annotated[float, Field(ge=0)] = 0.0, **options):
+                 info_weight: Annotated[float, Field(ge=0)] = 0.0, share_fakes: bool = True, **options):
         _check(cfg, data_info, pac)
         super().__init__(cfg, **options)
         self.cfg, self.pac, self.ce_weight = cfg, pac, ce_weight
-        self.target_weight, self.info_weight = target_weight, info_weight
+        self.target_weight, self.info_weight, self.share_fakes = target_weight, info_weight, share_fakes
+        self._shared: Optional[Tuple] = None  # (step, raw, fake, cond, column, value) of the last D step
         self.transformer = TableTransformer.from_json(data_info["table"])
         self.conditions = ConditionSampler([b.counts for b in self.transformer.discrete_blocks])
         # Class ids index the conditional vector's slots (the nets one-hot them), so the
@@ -132,12 +137,21 @@ class TabularObjective(PenaltyHost):
 
     # -- steps ----------------------------------------------------------------------------
     def d_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, _, _ = self.condition(codes)
-        # Fakes get the same conditions in another order, so packs do not pair up row by row.
-        cond_fake = None if cond is None else cond[torch.randperm(len(cond), device=cond.device)]
-        with torch.no_grad():
-            fake = self.generator(self.latent(real.shape[0], real.device), cond_fake)
-        real_in, fake_in = self.packed(real, cond), self.packed(fake, cond_fake)
+        cond, column, value = self.condition(codes)
+        fake_cond = fake_column = fake_value = None
+        if cond is not None:  # fakes get the same conditions in another order, so packs do not pair up
+            perm = torch.randperm(len(cond), device=cond.device)
+            fake_cond, fake_column, fake_value = cond[perm], column[perm], value[perm]
+        z = self.latent(real.shape[0], real.device)
+        if self.share_fakes:  # kept with its graph for this step's G update
+            raw = self.generator.raw(z, fake_cond)
+            fake = self.generator.activate(raw)
+            self._shared = (ctx.step, raw, fake, fake_cond, fake_column, fake_value)
+            fake = fake.detach()
+        else:
+            with torch.no_grad():
+                fake = self.generator(z, fake_cond)
+        real_in, fake_in = self.packed(real, cond), self.packed(fake, fake_cond)
         real_out, fake_out = self.discriminator(real_in), self.discriminator(fake_in)
         real_logits, fake_logits = real_out.logits, fake_out.logits
         adv = self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
@@ -159,10 +173,16 @@ class TabularObjective(PenaltyHost):
                 + (fake_features.std(0) - real_features.std(0)).abs().sum())
 
     def g_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, column, value = self.condition(codes)
-        raw = self.generator.raw(self.latent(real.shape[0], real.device), cond)
-        fake = self.generator.activate(raw)
-        real_in = self.packed(real, cond)
+        shared, self._shared = self._shared, None
+        if shared is not None and shared[0] == ctx.step:
+            _, raw, fake, cond, column, value = shared
+            real_cond = self.condition(codes)[0]  # the real rows' own conditions
+        else:
+            cond, column, value = self.condition(codes)
+            raw = self.generator.raw(self.latent(real.shape[0], real.device), cond)
+            fake = self.generator.activate(raw)
+            real_cond = cond
+        real_in = self.packed(real, real_cond)
         real_logits = None
         if self.loss.g_needs_real:
             with torch.no_grad():

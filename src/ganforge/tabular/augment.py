@@ -13,9 +13,11 @@ from typing import Any, Dict, Optional, Sequence, Union
 
 import pandas as pd
 
+from ..config import resolve_config
 from ..data.tables import prepare_frame
 from ..errors import ConfigError
 from ..train.run import run_training
+from .columns import MAX_INT_LEVELS, as_name_list, infer_columns
 from .efficacy import MODELS, fit_and_score, split
 from .evaluate import table_generator, write_json
 from .io import write_table
@@ -31,14 +33,18 @@ def synthesize(gen, base: pd.DataFrame, target: Optional[str], ratio: Optional[f
     check_request(ratio, balance, target)
     if not balance:
         return gen.sample(max(1, round(ratio * len(base))), seed=seed)
-    block = next((b for b in gen.objective.transformer.discrete_blocks if b.spec.name == target), None)
-    if block is None:
-        raise ConfigError(f"--balance needs a discrete target column; '{target}' is not one of "
-                          f"{', '.join(b.spec.name for b in gen.objective.transformer.discrete_blocks) or 'none'}")
+    _check_balance_target(target, [b.spec for b in gen.objective.transformer.discrete_blocks])
     counts = pd.Series([py_value(v) for v in base[target]], dtype=object).dropna().value_counts()
     parts = [gen.sample(int(counts.max() - c), seed=seed + i, where={target: value})
              for i, (value, c) in enumerate(counts.items()) if c < counts.max()]
     return pd.concat(parts, ignore_index=True) if parts else base.iloc[:0]
+
+
+def _check_balance_target(target: Optional[str], discrete_specs) -> None:
+    names = [s.name for s in discrete_specs]
+    if target not in names:
+        raise ConfigError(f"--balance needs a discrete target column; '{target}' is not one of "
+                          f"{', '.join(names) or 'none'}")
 
 
 def check_request(ratio: Optional[float], balance: bool, target: Optional[str]) -> None:
@@ -67,6 +73,12 @@ def augment_table(df: pd.DataFrame, target: str, ratio: Optional[float] = None, 
     df = prepare_frame(df, what="the table")
     if target not in df.columns:
         raise ConfigError(f"target column '{target}' is not in the table; columns: {', '.join(df.columns)}")
+    if balance:  # the column kinds training will see, checked before the run directory exists
+        opts = resolve_config(recipe, list(overrides)).data_options
+        specs = infer_columns(df, as_name_list(opts.get("discrete"), "discrete"),
+                              as_name_list(opts.get("continuous"), "continuous"),
+                              int(opts.get("max_int_levels", MAX_INT_LEVELS)))
+        _check_balance_target(target, [s for s in specs if s.discrete])
     train_df, test_df = split(df, test_size, seed, stratify=target)
     run = run_training(recipe, out=run_dir, data=train_df, overrides=[*overrides, f"seed={seed}", "progress=false"])
     gen = table_generator(run)

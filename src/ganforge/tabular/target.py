@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..nets.tabular import Dropout
 from .transformer import Block, TableTransformer
 
 Tensor = torch.Tensor
@@ -44,7 +45,7 @@ class TargetModel(nn.Module):
             self.missing = block.spec.has_missing
         layers, dim = [], len(keep)
         for _ in range(depth):
-            layers += [nn.Linear(dim, width), nn.LeakyReLU(0.2), nn.Dropout(0.5)]
+            layers += [nn.Linear(dim, width), nn.LeakyReLU(0.2), Dropout(0.5)]
             dim = width
         layers.append(nn.Linear(dim, len(block.categories) if self.discrete else 1))
         self.net = nn.Sequential(*layers)
@@ -67,7 +68,13 @@ class TargetModel(nn.Module):
     def loss(self, rows: Tensor) -> Tensor:
         """Mean loss of predicting each row's own target from its other columns (rows: N x width)."""
         target, present = self.labels(rows)
-        pred = self.net(rows[:, self._keep])
+        # The first layer reads whole rows with zero weights on the target's own columns: the
+        # same function as a layer on the other columns, without gathering them every step.
+        first = self.net[0]
+        full = first.weight.new_zeros(first.out_features, rows.shape[1]).index_copy(1, self._keep, first.weight)
+        pred = F.linear(rows, full, first.bias)
+        for layer in list(self.net)[1:]:
+            pred = layer(pred)
         if self.discrete:  # soft labels: -sum_k p_k log q_k, which is F.cross_entropy with probabilities
             return F.cross_entropy(pred, target)
         if not present.any():

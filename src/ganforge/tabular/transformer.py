@@ -106,7 +106,7 @@ class TableTransformer:
         """Fit one encoder per column of ``df`` (typed by ``specs``, see ``infer_columns``).
         ``log`` / ``mixed``: see :mod:`.encodings`; ``target``: the column an auxiliary model
         predicts (kept in the JSON); ``max_categories``: refuse discrete columns with more values."""
-        check_table(df)
+        check_specs(df, specs, target, max_categories)
         numeric = {s.name: df[s.name].dropna().to_numpy(dtype=np.float64) for s in specs if s.kind in NUMERIC_KINDS}
         logs, specials = log_columns(log, numeric), special_values(mixed, numeric)
         blocks, start = [], 0
@@ -114,7 +114,6 @@ class TableTransformer:
             values = df[spec.name]
             if spec.discrete:
                 cats = sorted_values(values)
-                _check_levels(spec.name, len(cats), len(df), max_categories)
                 codes = _codes(values, cats)
                 block = Block(spec, start, categories=cats, counts=np.bincount(codes, minlength=len(cats)).tolist())
             else:
@@ -124,9 +123,6 @@ class TableTransformer:
                                                       block.to_model(np.asarray(block.specials or [])))
             blocks.append(block)
             start += block.width
-        if target is not None and target not in [s.name for s in specs]:
-            raise DataError(f"data_options.target names column '{target}', which the table does not have; "
-                            f"columns: {', '.join(s.name for s in specs)}")
         return cls(blocks, seed, target)
 
     # -- layout -----------------------------------------------------------------------------
@@ -277,3 +273,16 @@ def _pick(scores: np.ndarray, rng: Optional[np.random.Generator]) -> np.ndarray:
     p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
     u = rng.random((len(p), 1))
     return np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)
+
+
+def check_specs(df: pd.DataFrame, specs: Sequence[ColumnSpec], target: Optional[str] = None,
+                max_categories: int = MAX_CATEGORIES) -> None:
+    """Everything ``TableTransformer.fit`` refuses, checked before any mixture is fitted (and,
+    for a DataFrame given to ``train``, before the run directory is made)."""
+    check_table(df)
+    if target is not None and target not in [s.name for s in specs]:
+        raise DataError(f"data_options.target names column '{target}', which the table does not have; "
+                        f"columns: {', '.join(s.name for s in specs)}")
+    for spec in specs:
+        if spec.discrete:
+            _check_levels(spec.name, len(sorted_values(df[spec.name])), len(df), max_categories)

@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
 from .. import distributed as dist
 from ..config import TrainConfig, resolve_config
-from ..data.tables import FRAME_FILE, prepare_frame, save_frame
+from ..data.tables import FRAME_FILE, check_frame, prepare_frame, save_frame
 from ..errors import ConfigError, StorageError
 from ..files import storage_problem
 from .checkpoint import step_name
@@ -88,6 +88,7 @@ def _start(cfg: TrainConfig, run_dir: Path, frame, timer: Optional[PhaseTimer]) 
         trainer = Trainer(cfg, run_dir, timer)
     else:  # kept inside the run as CSV, so the run resumes and evaluates alone
         frame = prepare_frame(frame, what="the DataFrame")
+        check_frame(frame, cfg.data_options)  # data errors before the run directory exists
         cfg = resolve_config(cfg, {"data": f"csv:{(run_dir / FRAME_FILE).resolve()}"})
     if dist.is_main():
         prepare_new(run_dir, cfg)

@@ -49,12 +49,13 @@ def lazy_betas(betas, ratio: float):
 
 
 def make_adam(params: Iterable[nn.Parameter], lr: float, betas, device: torch.device,
-              lazy_interval: int = 1) -> torch.optim.Adam:
-    """Adam with the fused kernel on CUDA, the multi-tensor (foreach) one elsewhere; with
-    ``lazy_interval`` k > 1, lr * k/(k+1) and betas ** (k/(k+1)) (StyleGAN2's lazy correction)."""
+              lazy_interval: int = 1, fused: bool = False) -> torch.optim.Adam:
+    """Adam with the fused kernel on CUDA (or anywhere with ``fused``), the multi-tensor
+    (foreach) one elsewhere; with ``lazy_interval`` k > 1, lr * k/(k+1) and betas ** (k/(k+1))
+    (StyleGAN2's lazy correction)."""
     params = list(params)
     ratio = lazy_ratio(lazy_interval)
     lr, betas = lr * ratio, lazy_betas(betas, ratio)
-    if device.type == "cuda":
+    if device.type == "cuda" or fused:
         return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
     return torch.optim.Adam(params, lr=lr, betas=betas, foreach=True)

@@ -79,8 +79,9 @@ class Trainer:
         self.objective = self.objective.to(self.device)
         self.generator = self.objective.generator
         lazy = self.objective.lazy_intervals(0.0)  # penalties taken as their own step every k steps
-        self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device, lazy.get("g", 1))
-        self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device, lazy.get("d", 1))
+        fused = getattr(self.objective, "fused_adam", False)  # small nets on CPU: per-tensor overhead dominates
+        self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device, lazy.get("g", 1), fused)
+        self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device, lazy.get("d", 1), fused)
         self.channels_last = cfg.channels_last and self.dataset.kind == "image"
         if self.channels_last:
             to_channels_last(self.objective)
