@@ -67,7 +67,8 @@ def tasks(args) -> List[Dict[str, Any]]:
                 for row, r in recipes.items() for s in seeds]
     if args.limited:
         return [{"mode": "limited", "kind": "recipe", "row": row, "recipe": args.limited_recipe, "seed": s,
-                 "budget": args.budget, "extra": LIMITED_DATA + extra} for row, extra in REMEDIES.items() for s in seeds]
+                 "budget": args.budget, "extra": LIMITED_DATA + extra}
+                for row, extra in REMEDIES.items() for s in seeds]
     if args.stacked:
         return [{"mode": "stacked", "kind": "recipe", "row": row, "recipe": r, "seed": s, "budget": args.budget,
                  "extra": extra} for row, (r, extra) in STACKED.items() for s in seeds]
@@ -123,7 +124,8 @@ def main(argv=None) -> int:
     mode.add_argument("--default-run", action="store_true",
                       help="`ganforge train` as shipped (everything included) vs the previous default recipe")
     ap.add_argument("--limited-recipe", default="dcgan-mnist")
-    ap.add_argument("--results", type=Path, default=None, help="JSON-lines file (default benchmarks/results/quality*.jsonl)")
+    ap.add_argument("--results", type=Path, default=None,
+                    help="JSON-lines file (default benchmarks/results/quality*.jsonl)")
     ap.add_argument("--keep-runs", type=Path, default=None, help="keep every run's directory under this folder")
     ap.add_argument("--from-results", type=Path, default=None, help="print the tables of a results file and exit")
     args = ap.parse_args(argv)

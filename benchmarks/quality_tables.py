@@ -113,7 +113,8 @@ def limited_table(groups) -> None:
 
 
 def stacked_table(groups) -> None:
-    header = ["config", "seeds", "steps", "train CPU s", "modes of 1,000 (median, range)", "KL to uniform (median, range)"]
+    header = ["config", "seeds", "steps", "train CPU s", "modes of 1,000 (median, range)",
+              "KL to uniform (median, range)"]
     body = [[label, str(len(runs)), _fmt(_median(runs, "steps")), _fmt(_median(runs, "train_cpu_s")),
              median_range(runs, "modes_covered", 0), median_range(runs, "kl_to_uniform", 3)]
             for label, runs in groups.items()]
