@@ -21,6 +21,8 @@ MEASURED = [
     ("dcgan-mnist", 1257, 48.48),
     ("mnist-acgan", 51, 338.22),
     ("sngan-mnist", 20, 349.72),
+    ("stylegan2-mnist", 46, 225.91),
+    ("r3gan-mnist", 22, 423.67),
 ]
 
 
