@@ -133,7 +133,8 @@ def print_tables(rows: Sequence[Dict[str, Any]]) -> None:
         return
     for mode, groups in grouped(rows).items():
         budget = _median([r for g in groups.values() for r in g], "budget")
-        extra = f", {budget:.0f} CPU-s of training per run" if budget else ""
+        seeds = max(len(runs) for runs in groups.values())
+        extra = (f", {budget:.0f} CPU-s of training per run" if budget else "") + f", {seeds} seed{'s' * (seeds > 1)}"
         print(f"\n#### {TITLES.get(mode, mode)}{extra}\n")
         PRINTERS[mode](groups)
     print()

@@ -23,6 +23,7 @@ MEASURED = [
     ("sngan-mnist", 20, 349.72),
     ("stylegan2-mnist", 46, 225.91),
     ("r3gan-mnist", 22, 423.67),
+    ("progan-mnist", 57, 635.20),
 ]
 
 
