@@ -35,9 +35,10 @@ from quality_runs import run_task  # noqa: E402
 from quality_tables import print_tables  # noqa: E402
 
 FAMILIES = ["dcgan-mnist", "mnist-cgan", "mnist-acgan", "sngan-mnist", "biggan-mnist", "stylegan2-mnist",
-            "r3gan-mnist", "progan-mnist"]
+            "r3gan-mnist", "progan-mnist", "transgan-mnist"]
 PREVIOUS_DEFAULT = str(HERE / "configs" / "dcgan-mnist-v0.yaml")  # frozen copy of the earlier default recipe
-LIMITED_DATA = ["data_options.subset=500"]
+# The default recipe without its own R1, so that "nothing" is no remedy at all and R1 is one row.
+LIMITED_DATA = ["data_options.subset=500", "regularizer=none"]
 # Remedies on the DCGAN-class default recipe, each with its paper's recommended setting where it has one.
 REMEDIES: Dict[str, List[str]] = {
     "nothing": [],
@@ -46,7 +47,7 @@ REMEDIES: Dict[str, List[str]] = {
     "LeCam (0.3)": ["objective.lecam_weight=0.3"],
     "bCR (10, 10)": ["objective.bcr_real=10", "objective.bcr_fake=10"],
     "Diffusion-GAN noise": ["augment.name=diffusion"],
-    "R1 (gamma 1)": ["regularizer=r1", "reg_weight=1"],
+    "R1 (gamma 1, lazy every 16)": ["regularizer=r1", "reg_weight=1", "reg_every=16"],
 }
 # Stacked MNIST rows: (recipe, overrides). The baselines are the plain DCGAN of the previous default
 # recipe on Stacked MNIST, alone and with PacGAN's packing of 2, at the same CPU budget.
@@ -66,7 +67,8 @@ def tasks(args) -> List[Dict[str, Any]]:
                 for row, r in recipes.items() for s in seeds]
     if args.limited:
         return [{"mode": "limited", "kind": "recipe", "row": row, "recipe": args.limited_recipe, "seed": s,
-                 "budget": args.budget, "extra": LIMITED_DATA + extra} for row, extra in REMEDIES.items() for s in seeds]
+                 "budget": args.budget, "extra": LIMITED_DATA + extra}
+                for row, extra in REMEDIES.items() for s in seeds]
     if args.stacked:
         return [{"mode": "stacked", "kind": "recipe", "row": row, "recipe": r, "seed": s, "budget": args.budget,
                  "extra": extra} for row, (r, extra) in STACKED.items() for s in seeds]
@@ -122,7 +124,8 @@ def main(argv=None) -> int:
     mode.add_argument("--default-run", action="store_true",
                       help="`ganforge train` as shipped (everything included) vs the previous default recipe")
     ap.add_argument("--limited-recipe", default="dcgan-mnist")
-    ap.add_argument("--results", type=Path, default=None, help="JSON-lines file (default benchmarks/results/quality*.jsonl)")
+    ap.add_argument("--results", type=Path, default=None,
+                    help="JSON-lines file (default benchmarks/results/quality*.jsonl)")
     ap.add_argument("--keep-runs", type=Path, default=None, help="keep every run's directory under this folder")
     ap.add_argument("--from-results", type=Path, default=None, help="print the tables of a results file and exit")
     args = ap.parse_args(argv)

@@ -64,26 +64,32 @@ def _scaled_schedule(cfg, steps: int) -> List[str]:
     return []
 
 
-def train_for_budget(recipe: str, seed: int, budget: float, extra: List[str], root: Path,
-                     probe_steps: int = 30) -> Dict[str, Any]:
-    """Train ``recipe`` for about ``budget`` CPU seconds of training steps: a short probe run of
-    the same schedule gives CPU seconds per generator step, the real run gets budget / that."""
+def train_steps(recipe: str, seed: int, steps: int, extra: List[str], out: Path) -> Path:
+    """Train ``recipe`` for ``steps`` generator steps, quietly (no in-training evaluation, samples,
+    report), one checkpoint at the end; the run directory is returned. The per-family slow tests
+    call this with a table row's steps to reproduce that row."""
     import ganforge
     from ganforge.config import resolve_config
 
     cfg = resolve_config(recipe, extra)
     common = QUIET + [f"seed={seed}", "sample_every=1000000"] + extra
-    probe = root / "probe"
-    ganforge.train(recipe, out=probe, overrides=common + [f"steps={probe_steps}", f"checkpoint_every={probe_steps}"]
-                   + _scaled_schedule(cfg, probe_steps))
+    return ganforge.train(recipe, out=out, overrides=common + [f"steps={steps}", f"checkpoint_every={steps}"]
+                          + _scaled_schedule(cfg, steps))
+
+
+def train_for_budget(recipe: str, seed: int, budget: float, extra: List[str], root: Path,
+                     probe_steps: int = 20) -> Dict[str, Any]:
+    """Train ``recipe`` for about ``budget`` CPU seconds of training steps: a short probe run of
+    the same schedule gives CPU seconds per generator step, the real run gets budget / that."""
+    from ganforge.config import resolve_config
+
+    probe = train_steps(recipe, seed, probe_steps, extra, root / "probe")
     per_step = _timing(probe)["training steps"]["cpu_s"] / probe_steps
     steps = max(probe_steps, int(budget / per_step))
-    run = root / "run"
-    ganforge.train(recipe, out=run, overrides=common + [f"steps={steps}", f"checkpoint_every={steps}"]
-                   + _scaled_schedule(cfg, steps))
+    run = train_steps(recipe, seed, steps, extra, root / "run")
     train_cpu = _timing(run)["training steps"]["cpu_s"]
     return {"steps": steps, "train_cpu_s": train_cpu, "cpu_s_per_1k_steps": 1000 * train_cpu / steps,
-            **score_run(run, stacked=cfg.data == "stacked-mnist")}
+            **score_run(run, stacked=resolve_config(recipe, extra).data == "stacked-mnist")}
 
 
 def handwritten(seed: int, budget: float, data_options: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:

@@ -113,7 +113,8 @@ def limited_table(groups) -> None:
 
 
 def stacked_table(groups) -> None:
-    header = ["config", "seeds", "steps", "train CPU s", "modes of 1,000 (median, range)", "KL to uniform (median, range)"]
+    header = ["config", "seeds", "steps", "train CPU s", "modes of 1,000 (median, range)",
+              "KL to uniform (median, range)"]
     body = [[label, str(len(runs)), _fmt(_median(runs, "steps")), _fmt(_median(runs, "train_cpu_s")),
              median_range(runs, "modes_covered", 0), median_range(runs, "kl_to_uniform", 3)]
             for label, runs in groups.items()]
@@ -132,7 +133,8 @@ def print_tables(rows: Sequence[Dict[str, Any]]) -> None:
         return
     for mode, groups in grouped(rows).items():
         budget = _median([r for g in groups.values() for r in g], "budget")
-        extra = f", {budget:.0f} CPU-s of training per run" if budget else ""
+        seeds = max(len(runs) for runs in groups.values())
+        extra = (f", {budget:.0f} CPU-s of training per run" if budget else "") + f", {seeds} seed{'s' * (seeds > 1)}"
         print(f"\n#### {TITLES.get(mode, mode)}{extra}\n")
         PRINTERS[mode](groups)
     print()

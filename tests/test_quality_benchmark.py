@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ganforge.config import resolve_config
 from ganforge.data import load_dataset
 from ganforge.errors import DataError
 
@@ -44,6 +45,11 @@ def test_limited_mode_trains_each_remedy_on_500_digits(bench):
     tasks = bench.tasks(A)
     assert {t["row"] for t in tasks} == set(bench.REMEDIES) and len(tasks) == 3 * len(bench.REMEDIES)
     assert all("data_options.subset=500" in t["extra"] for t in tasks)
+    # the default recipe's own R1 is off, so "nothing" is no remedy and R1 is a row of its own
+    nothing = next(t for t in tasks if t["row"] == "nothing")["extra"]
+    assert resolve_config("dcgan-mnist", nothing).objective.kwargs()["regularizer"] == "none"
+    r1 = next(t for t in tasks if t["row"].startswith("R1"))["extra"]
+    assert resolve_config("dcgan-mnist", r1).objective.kwargs()["regularizer"] == "r1"
 
 
 def test_results_are_printed_again_and_finished_runs_skipped(bench, tmp_path, capsys):
