@@ -1,21 +1,15 @@
 """Inpainting and denoising runs in a real headless Chromium: holes drawn on the explorer's canvas
 with the mouse and with the keyboard are filled, uploads of any size work, every control is
 labelled; the report's restoration section renders without a broken picture or console error."""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PIL import Image
 
 import ganforge
 
-from .test_objective import TINY
+from report.test_browser import screens, wait_for  # the shared browser helpers (benchmarks/screens.py)
 
-SCREENS = Path(__file__).resolve().parents[2] / "benchmarks" / "screens.py"
-_spec = importlib.util.spec_from_file_location("screens", SCREENS)
-screens = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(screens)
+from .test_objective import TINY
 
 pytestmark = pytest.mark.skipif(screens.chromium() is None, reason="chromium and chromedriver are not installed")
 
@@ -41,12 +35,6 @@ def browser():
     pytest.importorskip("selenium")
     with screens.browser() as driver:
         yield driver
-
-
-def wait_for(driver, condition, timeout=60):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d))
 
 
 def marked(driver) -> int:
