@@ -11,8 +11,9 @@
                     variation at the best of a few weights on these images (an oracle setting) and,
                     with PyWavelets installed, BayesShrink wavelet denoising.
 
-Each recipe is trained from scratch (or reused with --reuse); the CPU seconds are the training
-process's own (one torch thread), so they mean the same on a busy machine. Prints the machine
+Each recipe is trained from scratch (or reused with --reuse, which reads the CPU seconds the run
+recorded in its timing.json); the CPU seconds are the training process's own (one torch thread),
+so they mean the same on a busy machine. Prints the machine
 line and a markdown table; --json saves the rows.
 
     OMP_NUM_THREADS=1 python benchmarks/restoration.py [--out runs/bench-restoration] [--reuse]
@@ -48,9 +49,13 @@ ROWS = [
 
 
 def train(recipe: str, out: Path, reuse: bool, overrides: Sequence[str]) -> float:
-    """CPU seconds spent training ``recipe`` into ``out`` (nan when an existing run is reused)."""
+    """CPU seconds spent training ``recipe`` into ``out``; a reused run's own record of them
+    (timing.json; nan when it has none)."""
     if reuse and latest_checkpoint(out) is not None:
-        return float("nan")
+        try:
+            return float(json.loads((out / "timing.json").read_text())["total"]["cpu_s"])
+        except (OSError, KeyError, TypeError, ValueError):
+            return float("nan")
     cpu = time.process_time()
     ganforge.train(recipe, out=out, overrides=["progress=false", *overrides])
     return time.process_time() - cpu
@@ -75,7 +80,7 @@ def table(results) -> str:
     for recipe, cpu, rows in results:
         for i, row in enumerate(rows):
             hole = f"{row['hole_psnr']:.2f}" if "hole_psnr" in row else ""
-            spent = (f"{cpu / 60:.1f} min" if cpu == cpu else "reused") if i == 0 else ""
+            spent = (f"{cpu / 60:.1f} min" if cpu == cpu else "not recorded") if i == 0 else ""
             first = i == 0 or row["masks"] != rows[i - 1]["masks"]
             lines.append(f"| {recipe if i == 0 else ''} | {row['masks'] if first else ''} | {row['method']} | "
                          f"{row['psnr']:.2f} | {row['ssim']:.4f} | {hole} | {spent} |")
@@ -88,6 +93,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="evaluate existing runs under --out without training")
     parser.add_argument("--only", choices=RECIPES, action="append", help="benchmark only this recipe (repeatable)")
     parser.add_argument("--recipes-only", action="store_true", help="skip the variant rows (gated, lambda_adv=0)")
+    parser.add_argument("--rows", default=None, help="comma-separated row numbers to run (0-based, as listed in ROWS)")
     parser.add_argument("--per-image", type=int, default=8, help="held-out masks (or noise draws) per face")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override for every recipe (repeatable), e.g. --set steps=500")
@@ -95,8 +101,9 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     results = []
+    rows = {int(r) for r in args.rows.split(",")} if args.rows else set(range(len(ROWS)))
     for i, (label, recipe, extra) in enumerate(ROWS):
-        if args.only and recipe not in args.only or args.recipes_only and extra:
+        if args.only and recipe not in args.only or args.recipes_only and extra or i not in rows:
             continue
         run = args.out / f"{i}-{recipe}"
         cpu = train(recipe, run, args.reuse, [*extra, *args.overrides])

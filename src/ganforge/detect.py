@@ -17,6 +17,8 @@ from .data.transforms import fit_square, to_mode
 from .data.translation import open_image
 from .errors import ConfigError
 from .metrics.c2st import C2STResult, classifier_two_sample_test
+from .metrics.detector import CONFIG as DETECTOR_CONFIG
+from .metrics.detector import FORMAT as DETECTOR_FORMAT
 from .metrics.detector import load_detector, save_detector
 
 if TYPE_CHECKING:
@@ -86,6 +88,14 @@ def save_result(result: C2STResult, info: Dict[str, Any], out: Union[str, Path])
     tmp.write_text(json.dumps({**info, **scores}, indent=1))
     os.replace(tmp, out / REPORT)
     return out
+
+
+def is_detector(folder: Union[str, Path]) -> bool:
+    """True when ``folder`` holds a detector saved by :func:`save_result`."""
+    try:
+        return json.loads((Path(folder) / DETECTOR_CONFIG).read_text()).get("format") == DETECTOR_FORMAT
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def image_files(inputs: Sequence[Union[str, Path]]) -> List[Path]:

@@ -3,7 +3,8 @@ build) and the net rebuilt from it, with nothing else (no discriminator, no obje
 
 A net spec is ``{"name", "role", "options"}`` as recorded by ``create_model`` (options
 complete, data-given keywords included), or for the two generators of a CycleGAN run
-``{"directions": {"AtoB": spec, "BtoA": spec}}``. Table generators also need their column
+``{"directions": {"AtoB": spec, "BtoA": spec}}``, or for the mask-aware net of an inpainting or
+denoising run ``{"inpainter": {"net": spec, "composite": bool}}``. Table generators also need their column
 encoding to decode rows; it travels in the folder's ``data`` entry (see :class:`TableRows`).
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .errors import ConfigError
 from .nets import create_model
 from .nets.registry import CONFIG_ATTR
 from .objectives.cyclegan import CycleGenerators
+from .objectives.inpaint import Inpainter
 from .tabular.conditional import ConditionSampler
 from .tabular.sampling import sample_rows
 from .tabular.transformer import TableTransformer
@@ -28,6 +30,8 @@ def net_spec(net: nn.Module) -> Dict[str, Any]:
     directions = getattr(net, "directions", ())
     if len(directions) > 1 and hasattr(net, "direction"):
         return {"directions": {d: net_spec(net.direction(d)) for d in directions}}
+    if isinstance(net, Inpainter):
+        return {"inpainter": {"net": net_spec(net.net), "composite": net.composite}}
     recorded = getattr(net, CONFIG_ATTR, None)
     if recorded is None:
         raise ConfigError(f"the generator ({type(net).__name__}) was not built by ganforge.nets.create_model, so "
@@ -44,6 +48,9 @@ def build_net(spec: Dict[str, Any]) -> nn.Module:
         if "directions" in spec:
             parts = spec["directions"]
             return CycleGenerators(build_net(parts["AtoB"]), build_net(parts["BtoA"])).eval()
+        if "inpainter" in spec:
+            part = spec["inpainter"]
+            return Inpainter(build_net(part["net"]), composite=bool(part.get("composite", True))).eval()
         try:
             name, role, options = spec["name"], spec.get("role", "generator"), dict(spec["options"])
         except (KeyError, TypeError):

@@ -44,6 +44,15 @@ def test_perfect_generator_is_at_chance(digits):
     assert result.n_test == 400 and result.n_train == 400
 
 
+def test_uint8_real_items_beside_float_generated_ones(digits):
+    # Datasets store images as uint8 while generators return floats in [-1, 1]: the same digits
+    # in the two forms are the same items, so the test sits at chance.
+    real, same = digits
+    stored = ((same + 1) * 127.5).round().to(torch.uint8)
+    assert 0.35 < classifier_two_sample_test(stored, real, seed=0, **FAST).auc < 0.65
+    assert 0.35 < classifier_two_sample_test(real, stored, seed=0, **FAST).auc < 0.65
+
+
 def test_collapsed_generator_is_caught(digits):
     real, other = digits
     collapsed = other[:1].expand(400, -1, -1, -1)

@@ -71,3 +71,32 @@ def test_eval_c2st(run):
     assert r.exit_code == 0, r.output
     results = json.loads((run / "eval.json").read_text())["results"]
     assert set(results) == {"c2st_auc", "c2st_accuracy", "c2st_p_value"}
+
+
+def test_detect_a_model_folder_and_eval_refuses_it(run, tmp_path):
+    """A model folder (ganforge export) keeps its training config: detect compares it with that data;
+    eval, which measures a run against its data, points to the run directory."""
+    folder = tmp_path / "model"
+    assert CliRunner().invoke(cli, ["export", str(run), "--out", str(folder)]).exit_code == 0
+    r = CliRunner().invoke(cli, ["detect", str(folder), "-n", "200", *FAST])
+    assert r.exit_code == 0, r.output
+    report = json.loads((folder / "detector" / "detect.json").read_text())
+    assert report["real"] == "mnist" and report["generated"] == str(folder) and report["n_test"] == 200
+    # the exported generator samples what the run's EMA G samples: the same test, the same scores
+    r = CliRunner().invoke(cli, ["detect", str(run), "-n", "200", "--out", str(tmp_path / "from-run"), *FAST])
+    assert r.exit_code == 0, r.output
+    again = json.loads((tmp_path / "from-run" / "detect.json").read_text())
+    assert (again["c2st_auc"], again["c2st_accuracy"]) == (report["c2st_auc"], report["c2st_accuracy"])
+    r = CliRunner().invoke(cli, ["eval", str(folder), "--metrics", "c2st", "-n", "200"])
+    assert r.exit_code == 2 and "model folder" in r.output and "pass the run directory" in r.output
+
+
+def test_generator_and_detector_folders_are_not_confused(run, tmp_path):
+    r = CliRunner().invoke(cli, ["detect", str(run), "-n", "100", "--out", str(tmp_path / "det"), *FAST])
+    assert r.exit_code == 0, r.output
+    folder = tmp_path / "model"
+    CliRunner().invoke(cli, ["export", str(run), "--out", str(folder)])
+    r = CliRunner().invoke(cli, ["detect", "--model", str(folder), str(folder)])
+    assert r.exit_code == 2 and "a generator" in r.output and f"ganforge detect {folder}" in r.output
+    r = CliRunner().invoke(cli, ["detect", str(tmp_path / "det")])
+    assert r.exit_code == 2 and "is a saved detector" in r.output and "--model" in r.output

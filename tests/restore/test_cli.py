@@ -117,3 +117,23 @@ def test_model_applies_to_any_size_in_tiles(runs):
     out = model(x, m)
     # Known pixels come back up to the rounding of the tile blend (exact once saved as 8-bit).
     assert out.shape == x.shape and torch.allclose(out[m == 0], x[m == 0], atol=1e-6)
+
+
+def test_a_model_folder_restores_like_its_run(runs, photo, tmp_path):
+    """ganforge export writes the mask-aware net; the folder fills holes exactly as the run does,
+    and the explorer serves it."""
+    for run in runs:
+        folder = tmp_path / f"{run.name}-model"
+        r = CliRunner().invoke(cli, ["export", str(run), "--out", str(folder)])
+        assert r.exit_code == 0, r.output
+        assert "ganforge inpaint" in r.output
+        outs = []
+        for source in (run, folder):
+            out = tmp_path / f"{source.name}.png"
+            r = CliRunner().invoke(cli, ["inpaint", str(source), str(photo), "--mask", "random:1", "--out", str(out)])
+            assert r.exit_code == 0, r.output
+            outs.append(np.asarray(Image.open(out)))
+        assert np.array_equal(*outs)
+    from ganforge.serve import create_app
+
+    assert create_app(ganforge.load(folder)).test_client().get("/api/info").json["run_kind"] == "restore"

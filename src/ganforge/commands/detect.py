@@ -65,8 +65,11 @@ def detect(args: Sequence[Path], real: Optional[Path], fake: Optional[Path], mod
         if len(args) != 1:
             raise ConfigError("pass one RUN directory, or --real DIR --fake DIR, or --model DIR IMAGE...")
         from ..api import load
-        from ..detect import detect_run
+        from ..detect import detect_run, is_detector
 
+        if is_detector(args[0]):
+            raise ConfigError(f"'{args[0]}' is a saved detector; score images with it: ganforge detect --model "
+                              f"{args[0]} IMAGE...")
         gen = load(args[0], device=device, checkpoint=checkpoint)
         result, info = detect_run(gen, num, seed, **options)
         out = out or args[0] / "detector"

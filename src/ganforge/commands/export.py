@@ -29,7 +29,9 @@ def export(run: Path, out: Path, checkpoint: str, formats: Sequence[str]) -> Non
     files = sorted(p.name for p in folder.iterdir())
     click.echo(f"wrote {folder} ({', '.join(files)})")
     config = read_config(folder)
-    if config["input"] == "image":
+    if "inpainter" in config["generator"]:
+        use = f"ganforge inpaint {folder} IMAGE --mask MASK --out OUT.png"
+    elif config["input"] == "image":
         use = f"ganforge {'upscale' if config['data'].get('scale', 1) > 1 else 'translate'} {folder} INPUT --out DIR"
     elif config["kind"] == "table":
         use = f"ganforge sample {folder} -n 1000 --out synth.csv"

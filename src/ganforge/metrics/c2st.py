@@ -55,6 +55,11 @@ def _as_input(x: Tensor) -> Tensor:
     return x.float().div(127.5).sub(1.0) if x.dtype == torch.uint8 else quantize_images(x)
 
 
+def _stored(x: Tensor) -> Tensor:
+    """uint8 images as they are; float images rounded to uint8; vectors as float."""
+    return x if x.dtype == torch.uint8 else stored_items(x)
+
+
 def _stratified_split(n_real: int, n_fake: int, test_fraction: float, g: torch.Generator) -> Tuple[Tensor, Tensor]:
     """Indices into [real; fake] for the training and the held-out part, each class split alike."""
     train, test = [], []
@@ -164,9 +169,9 @@ def classifier_two_sample_test(real: Tensor, fake: Tensor, width: int = 32, epoc
         raise DataError(f"the classifier two-sample test needs at least 10 real and 10 generated items, got "
                         f"{len(real)} and {len(fake)}")
     g = torch.Generator().manual_seed(seed)
-    real = real[torch.randperm(len(real), generator=g)[:m]]
-    fake = fake[torch.randperm(len(fake), generator=g)[:m]]
-    x = torch.cat([real, fake])
+    real = _stored(real[torch.randperm(len(real), generator=g)[:m]])
+    fake = _stored(fake[torch.randperm(len(fake), generator=g)[:m]])
+    x = torch.cat([real, fake])  # one dtype: a uint8 side beside a float one would be promoted to 0..255 floats
     y = torch.cat([torch.zeros(m), torch.ones(m)])
     train, test = _stratified_split(m, m, test_fraction, g)
     detector = fit_detector(x, y, train, width, epochs, batch_size, lr, seed=seed, device=device)

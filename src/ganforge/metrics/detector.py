@@ -131,7 +131,10 @@ def load_detector(folder: Union[str, Path], device: str = "cpu") -> Tuple[Detect
                           "train one with ganforge detect RUN --out DIR")
     config = json.loads(path.read_text())
     if config.get("format") != FORMAT:
-        raise ConfigError(f"'{path}' is not a ganforge detector config (format {config.get('format')!r})")
+        what = ("a generator (a model folder or run), not a detector; train its detector with ganforge detect "
+                f"{folder} (written to {folder / 'detector'})" if config.get("format") == "ganforge.generator"
+                else f"not a ganforge detector (config format {config.get('format')!r})")
+        raise ConfigError(f"'{folder}' is {what}")
     detector = Detector(config["shape"], config["width"])
     detector.load_state_dict(load_file(str(folder / WEIGHTS)), strict=True)
     return detector.to(device).eval(), config

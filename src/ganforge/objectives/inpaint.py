@@ -87,7 +87,8 @@ class InpaintObjective(TranslationObjective):
     ``lambda_valid``: weight of the L1 error outside the holes.
     ``lambda_adv``: weight of the adversarial term.
     ``lambda_feature``: weight of the perceptual (frozen feature net) term; 0 turns it off.
-    ``feature_net``: the frozen feature net of that term: random or mnist.
+    ``feature_net``: the frozen feature net of that term: random, mnist, vgg19 (torchvision's weights
+    file named by $GANFORGE_VGG19_WEIGHTS) or auto (vgg19 when that file is set, else random).
     ``flip``: mirror each training image left-right with probability 1/2.
     ``shift``: move each training image by up to this many pixels, reflecting at the border.
     Flips and shifts give small sets such as the 80 training faces more variety, which a

@@ -9,6 +9,7 @@ GET /api/interpolate  PNG: one sample on the path from seed_a to seed_b at t in 
 GET /api/neighbours   JSON: the nearest training items of sample ``index`` of ``seed`` (k 1..8)
 POST /api/translate   image-to-image runs: multipart field ``image`` (and ``direction`` AtoB/BtoA
                       for CycleGAN) -> the model's output as PNG, at any size within the bounds
+/api/inpaint...       inpainting and denoising runs: see :mod:`.inpaint`
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..errors import ConfigError
 from ..report.embed import png_uri
 from .errors import BadRequest
 from .explore import Explorer, describe
+from .inpaint import Examples, add_restore_routes, restoration_model, restore_info
 from .page import page
 from .params import float_arg, int_arg, png, scatter_png
 from .truncation import check_value
@@ -54,14 +56,18 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
     if gen.kind not in ("image", "vector"):
         raise ConfigError(f"ganforge serve shows images and 2-D points; this run generates {gen.kind} samples "
                           "(use ganforge sample, or ganforge report for its page)")
-    models = image_models(gen, tile, overlap)
+    restorer = restoration_model(gen, tile, overlap)
+    models = image_models(gen, tile, overlap) if restorer is None else {}
     first = next(iter(models.values()), None)
-    run_kind = "noise" if first is None else "superres" if first.scale > 1 else "translation"
-    explorer = Explorer(gen) if first is None else None
+    run_kind = "restore" if restorer else "noise" if first is None else "superres" if first.scale > 1 else "translation"
+    explorer = Explorer(gen) if first is None and restorer is None else None
+    examples = Examples(gen) if restorer is not None else None
     facts = describe(gen)
     translate_lock = threading.Lock()  # one generator, one forward pass at a time
     app = Flask("ganforge.serve")
-    app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes if models else MAX_BODY
+    takes_uploads = bool(models) or restorer is not None
+    # a restoration request carries the image and its mask
+    app.config["MAX_CONTENT_LENGTH"] = (2 if restorer else 1) * max_upload_bytes if takes_uploads else MAX_BODY
 
     @app.errorhandler(BadRequest)
     def _bad(err):
@@ -74,15 +80,17 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(err):
         limit = app.config["MAX_CONTENT_LENGTH"]
-        fix = ("send a smaller image (ganforge serve --max-upload-mb raises the limit)" if models
+        fix = ("send a smaller image (ganforge serve --max-upload-mb raises the limit)" if takes_uploads
                else "this run takes no uploads")
         size = f"{limit / 2**20:.3g} MiB" if limit >= 2**20 else f"{limit / 1024:.3g} KiB"
         return jsonify(error=f"the request is larger than {size}; {fix}"), 413
 
     def _noise() -> Explorer:
         if explorer is None:
-            raise BadRequest("this run translates images rather than drawing them from noise; POST an image "
-                             "to /api/translate (multipart field 'image')")
+            endpoint = "/api/inpaint (multipart fields 'image' and 'mask')" if restorer else \
+                "/api/translate (multipart field 'image')"
+            raise BadRequest(f"this run {'restores' if restorer else 'translates'} images rather than drawing them "
+                             f"from noise; POST an image to {endpoint}")
         return explorer
 
     def _class() -> Optional[int]:
@@ -119,7 +127,9 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
 
     def info_json():
         limits = {}
-        if first is not None:
+        if restorer is not None:
+            limits = restore_info(restorer, examples, max_upload_bytes, max_output_pixels)
+        elif first is not None:
             limits = {"scale": first.scale, "directions": list(models), "max_upload_bytes": max_upload_bytes,
                       "max_input_pixels": max_input_pixels(first, max_output_pixels)}
         trunc = explorer.truncation.as_json() if explorer is not None else None
@@ -169,8 +179,13 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
                        distances=nb.distances[0].tolist(), ratio=ratio,
                        images=[png_uri(png(item[None], 1, pad=0)) for item in nb.items[0]])
 
+    if restorer is not None:
+        add_restore_routes(app, restorer, examples, translate_lock, max_output_pixels)
+
     @app.post("/api/translate")
     def translate():
+        if restorer is not None:
+            raise BadRequest("this run restores images; POST the image and its mask to /api/inpaint")
         if not models:
             raise BadRequest("this run generates images from noise and does not translate images; use /api/grid, "
                              "or serve a pix2pix, CycleGAN or super-resolution run")

@@ -27,4 +27,5 @@ def page(info: Dict[str, Any]) -> str:
     step = f"step {info['step']:,}" if isinstance(info.get("step"), int) else ""
     title = " · ".join(p for p in (info.get("name"), step, info.get("checkpoint")) if p)
     return _env().get_template("explorer.html.j2").render(info=info, info_json=data, title=title,
-                                                          css=_asset("explorer.css"), js=_asset("explorer.js"))
+                                                          css=_asset("explorer.css"), js=_asset("explorer.js"),
+                                                          inpaint_js=_asset("inpaint.js"))

@@ -35,15 +35,25 @@ def max_input_pixels(model: ImageModel, max_output_pixels: int) -> int:
 def read_upload(file: Optional[FileStorage], model: ImageModel, max_output_pixels: int) -> torch.Tensor:
     """The uploaded image as (1, C, H, W) in [-1, 1] with the model's input channels; a
     :class:`BadRequest` naming the problem and the fix otherwise."""
+    limit = max_input_pixels(model, max_output_pixels)
+    bound = f" so its x{model.scale} output stays within {max_output_pixels / 1e6:.3g} megapixels" * (model.scale > 1)
+    img = open_upload(file, limit, bound)
+    try:
+        return image_tensor(img, model.in_channels)
+    except Exception as err:  # noqa: BLE001 - odd modes fail while converting
+        raise BadRequest(f"cannot decode the image ({str(err)[:80]}); upload a complete PNG or JPEG file") from None
+
+
+def open_upload(file: Optional[FileStorage], limit: int, bound: str = "", field: str = FIELD) -> Image.Image:
+    """The decoded image of the multipart ``field`` with at most ``limit`` pixels (checked from the
+    header, before decoding); a :class:`BadRequest` naming the problem and the fix otherwise."""
     if file is None:
-        raise BadRequest(f"no image uploaded; send the file in the multipart field '{FIELD}' "
-                         f"(curl -F {FIELD}=@photo.png ...)")
+        raise BadRequest(f"no image uploaded; send the file in the multipart field '{field}' "
+                         f"(curl -F {field}=@photo.png ...)")
     data = file.read()
     if not data:
         raise BadRequest("the uploaded file is empty; choose an image file")
-    limit = max_input_pixels(model, max_output_pixels)
     side = math.isqrt(limit)
-    bound = f" so its x{model.scale} output stays within {max_output_pixels / 1e6:.3g} megapixels" * (model.scale > 1)
     too_big = f"this run takes at most {limit / 1e6:.3g} megapixels ({side}x{side}){bound}; resize or crop the image"
     try:
         img = Image.open(io.BytesIO(data))
@@ -57,6 +67,6 @@ def read_upload(file: Optional[FileStorage], model: ImageModel, max_output_pixel
         raise BadRequest(f"the image is {w}x{h} ({w * h / 1e6:.3g} megapixels); {too_big}")
     try:
         img.load()
-        return image_tensor(img, model.in_channels)
     except Exception as err:  # noqa: BLE001 - truncated or corrupt files fail while decoding
         raise BadRequest(f"cannot decode the image ({str(err)[:80]}); upload a complete PNG or JPEG file") from None
+    return img

@@ -36,7 +36,8 @@ class InpaintModel:
             raise ConfigError(f"run '{gen.run_dir}' does not restore images; use ganforge sample, translate or upscale")
         options = gen.cfg.objective.kwargs()
         self.net, self.device, self.tile, self.overlap = gen.net, gen.device, tile, overlap
-        self.channels = int(gen.info["shape"][0])
+        self.channels = self.in_channels = int(gen.info["shape"][0])
+        self.scale = 1  # same-size output, as uploads and tiling expect of image models
         self.min_size = int(min(gen.info["shape"][1:]))
         self.mask_kind = str(options.get("mask", "both"))
         self.noise_sigma = float(options.get("noise_sigma", 0.0))
@@ -71,9 +72,13 @@ def _box(spec: str, height: int, width: int) -> Tensor:
 
 
 def mask_from_file(path: Path) -> Tensor:
-    """A mask image -> (1, 1, H, W): 1 where it is bright (> 127 after converting to gray). Any
-    transparency is laid over black, so strokes painted on a transparent layer are the holes."""
-    img = open_image(path)
+    """A mask image file -> (1, 1, H, W), as :func:`mask_from_image` reads it."""
+    return mask_from_image(open_image(path))
+
+
+def mask_from_image(img: Image.Image) -> Tensor:
+    """A decoded mask image -> (1, 1, H, W): 1 where it is bright (> 127 after converting to gray).
+    Any transparency is laid over black, so strokes painted on a transparent layer are the holes."""
     if img.mode in ("RGBA", "LA", "PA", "P") or "transparency" in img.info:
         rgba = img.convert("RGBA")
         img = Image.alpha_composite(Image.new("RGBA", rgba.size, (0, 0, 0, 255)), rgba)

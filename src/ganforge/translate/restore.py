@@ -43,7 +43,9 @@ def hole_psnr(out: Tensor, target: Tensor, masks: Tensor) -> Tensor:
     return 10 * torch.log10(1 / mse)
 
 
-def _row(method: str, out: Tensor, clean: Tensor, masks: Tensor) -> Row:
+def score_row(method: str, out: Tensor, clean: Tensor, masks: Tensor) -> Row:
+    """{"method", "psnr", "ssim"(, "hole_psnr")}: mean scores of ``out`` (N, C, H, W), rounded to 8 bits,
+    against ``clean``; hole PSNR when ``masks`` (N, 1, H, W) has holes."""
     out = quantize(out)
     row: Row = {"method": method, "psnr": mean_db(psnr(out, clean)), "ssim": float(ssim(out, clean).mean())}
     if masks.sum() > 0:
@@ -124,25 +126,37 @@ def noise_baselines(noise_sigma: float) -> Dict[str, Method]:
 def _best_tv(inputs: Tensor, clean: Tensor, masks: Tensor) -> Row:
     denoise_tv_chambolle = require("skimage.restoration", "images", "the denoising baselines").denoise_tv_chambolle
 
-    rows = [_row(f"total variation (weight {w}, oracle)",
+    rows = [score_row(f"total variation (weight {w}, oracle)",
                  _apply(lambda img, holes, w=w: denoise_tv_chambolle(img, weight=w, channel_axis=-1), inputs, masks),
                  clean, masks) for w in TV_WEIGHTS]
     return max(rows, key=lambda r: r["psnr"])
 
 
 @torch.no_grad()
+def restore_all(model: Callable[[Tensor, Tensor], Tensor], inputs: Tensor, masks: Tensor, batch: int = 64) -> Tensor:
+    """``model(image, mask)`` over every case in batches: inputs (M, C + 1, H, W), masks (M, 1, H, W)
+    -> restored images (M, C, H, W)."""
+    images = inputs[:, :-1]
+    return torch.cat([model(images[i:i + batch], masks[i:i + batch]) for i in range(0, len(images), batch)])
+
+
+def baseline_rows(inputs: Tensor, clean: Tensor, masks: Tensor, noise_sigma: float = 0.0) -> List[Row]:
+    """Score rows of the classical methods for these cases: the denoisers when ``noise_sigma`` > 0,
+    the hole fillers when ``masks`` has holes (scikit-image needed: the images extra)."""
+    images, rows = inputs[:, :-1], []
+    if noise_sigma > 0:
+        rows += [score_row(name, _apply(m, images, masks), clean, masks)
+                 for name, m in noise_baselines(noise_sigma).items()]
+        rows.append(_best_tv(images, clean, masks))
+    if masks.sum() > 0:
+        # Classical inpainting of a noisy image fills from noisy borders; the comparison stays fair.
+        rows += [score_row(name, _apply(m, images, masks), clean, masks) for name, m in hole_baselines().items()]
+    return rows
+
+
 def restoration_scores(model: Callable[[Tensor, Tensor], Tensor], clean: Tensor, inputs: Tensor, masks: Tensor,
                        noise_sigma: float = 0.0, batch: int = 64) -> List[Row]:
     """Rows {"method", "psnr", "ssim"(, "hole_psnr")} for ``model(image, mask)`` and the baselines.
     clean, inputs (corrupted image + mask channel) and masks come from :func:`heldout_cases`."""
-    images = inputs[:, :-1]
-    outs = torch.cat([model(images[i:i + batch], masks[i:i + batch]) for i in range(0, len(images), batch)])
-    rows = [_row("model", outs, clean, masks)]
-    has_holes = bool(masks.sum() > 0)
-    if noise_sigma > 0:
-        rows += [_row(name, _apply(m, images, masks), clean, masks) for name, m in noise_baselines(noise_sigma).items()]
-        rows.append(_best_tv(images, clean, masks))
-    if has_holes:
-        # Classical inpainting of a noisy image fills from noisy borders; the comparison stays fair.
-        rows += [_row(name, _apply(m, images, masks), clean, masks) for name, m in hole_baselines().items()]
-    return rows
+    rows = [score_row("model", restore_all(model, inputs, masks, batch), clean, masks)]
+    return rows + baseline_rows(inputs, clean, masks, noise_sigma)

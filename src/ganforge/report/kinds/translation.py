@@ -78,7 +78,8 @@ def _build(inp: KindInput) -> Dict[str, Any]:
 
 
 @register_kind("translation", "Input / output / target",
-               lambda gen: input_kind(gen) == "image" and _scale(gen) == 1)
+               lambda gen: input_kind(gen) == "image" and _scale(gen) == 1
+               and not getattr(gen.net, "needs_mask", False))
 def translation(inp: KindInput) -> Dict[str, Any]:
     return _build(inp)
 

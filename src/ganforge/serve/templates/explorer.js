@@ -319,4 +319,4 @@ function initUpload() {
   for (const id of ["file", "direction", "zoom"]) if ($(id)) $(id).addEventListener("change", translate);
 }
 
-if (info.run_kind === "noise") initNoise(); else initUpload();
+if (info.run_kind === "noise") initNoise(); else if (info.run_kind !== "restore") initUpload();  // restore: inpaint.js
