@@ -91,9 +91,13 @@ class TrainConfig(Strict):
     compile: bool = Field(False, description="torch.compile G and D (falls back to eager with a warning)")
     channels_last: bool = Field(False, description="channels-last memory format for image networks")
     # health monitor
-    monitor: bool = Field(True, description="watch for collapse, overpowering D, vanishing gradients, divergence")
-    health: Dict[str, Any] = Field(default_factory=dict, description="monitor thresholds (health.diversity_threshold=0.4)")
+    monitor: bool = Field(True, description="watch for mode collapse, D overfitting, vanishing gradients, divergence "
+                                            "and worsening quality")
+    health: Dict[str, Any] = Field(default_factory=dict, description="monitor thresholds (health.overfit_threshold=0.6)")
     max_rollbacks: int = Field(3, ge=0, description="divergence rollbacks (each halves the learning rates) before stopping")
+    holdout: Union[Literal["auto"], int] = Field(
+        "auto", description="real items kept out of training for the monitor's overfitting check: auto (5%, at most "
+                            "256, when the monitor is on and the objective supports it), a count, or 0 for none")
     # evaluation during training
     metrics: List[str] = Field(default_factory=list, description="fid, kid, is, prdc, modes, stacked_modes")
     eval_every: int = Field(0, ge=0, description="evaluate every N steps (0: only at the end when metrics are set)")
@@ -136,6 +140,13 @@ class TrainConfig(Strict):
 
         HealthConfig.from_dict(v)
         return v
+
+    @field_validator("holdout", mode="before")
+    @classmethod
+    def _holdout_valid(cls, v: Any) -> Union[str, int]:
+        if v == "auto" or (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
+            return v
+        raise ValueError(f"holdout must be auto or a count >= 0, got {v!r}")
 
     @field_validator("best_metric")
     @classmethod

@@ -6,7 +6,7 @@ import importlib
 import click
 
 # Order here is the order in ``ganforge --help``.
-COMMAND_MODULES = ("train", "sample", "eval", "translate", "upscale", "report", "serve", "inspect", "augment",
+COMMAND_MODULES = ("train", "sample", "eval", "doctor", "translate", "upscale", "report", "serve", "inspect", "augment",
                    "interpolate", "style_mix", "recipes")
 
 

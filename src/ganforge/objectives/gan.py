@@ -79,6 +79,10 @@ class GANObjective(Objective):
     def critic(self, labels: Optional[Tensor]):
         return lambda x: self.discriminator(x, labels).logits
 
+    def d_scores(self, x: Tensor, labels: Optional[Tensor]) -> Tensor:
+        labels = labels if self.num_classes else None
+        return self.discriminator(pack(x, self.cfg.packing), labels).logits.detach().float().reshape(-1)
+
     def d_parameters(self):
         return trainable_d_parameters(self.discriminator, self.cfg.freeze_d)
 

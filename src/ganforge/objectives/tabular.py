@@ -95,6 +95,9 @@ class TabularObjective(GANObjective):
                 total = total + F.cross_entropy(raw[rows, start:start + size], value[rows], reduction="sum")
         return total / raw.shape[0]
 
+    def d_scores(self, x: Tensor, labels: Optional[Tensor]) -> None:
+        return None  # the critic judges packs of rows with conditional vectors, not lone rows
+
     # -- steps ----------------------------------------------------------------------------
     def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         cond, _, _ = self.condition(labels)

@@ -10,7 +10,7 @@ from ..config import TrainConfig, config_from_file, config_to_yaml
 from ..errors import ConfigError
 from .checkpoint import latest_checkpoint
 
-CONFIG, DATA_INFO, METRICS = "config.yaml", "data.json", "metrics.jsonl"
+CONFIG, DATA_INFO, METRICS, HEALTH_INFO = "config.yaml", "data.json", "metrics.jsonl", "health.json"
 
 
 def default_run_dir(cfg: TrainConfig, root: Path = Path("runs")) -> Path:
@@ -32,6 +32,17 @@ def write_data_info(run_dir: Path, info: Dict[str, Any]) -> None:
 
 def read_data_info(run_dir: Path) -> Dict[str, Any]:
     return json.loads((Path(run_dir) / DATA_INFO).read_text())
+
+
+def write_health_info(run_dir: Path, info: Dict[str, Any]) -> None:
+    """What the health monitor could check in this run (``checks_off``: name -> why) and its split."""
+    (Path(run_dir) / HEALTH_INFO).write_text(json.dumps(info, indent=1))
+
+
+def read_health_info(run_dir: Path) -> Dict[str, Any]:
+    """The run's ``health.json``, or {} for runs from before it existed or with the monitor off."""
+    path = Path(run_dir) / HEALTH_INFO
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def load_run_config(run_dir: Path) -> TrainConfig:

@@ -24,7 +24,7 @@ from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
 from .evaluation import EvalHook
-from .guard import HealthGuard, TrainingDiverged
+from .guard import HealthGuard, TrainingDiverged, choose_holdout
 from .sampling import FixedBatch, save_samples
 from .transfer import init_from
 from .speed import compile_in_place, make_adam, to_channels_last
@@ -66,7 +66,8 @@ class Trainer:
         if cfg.compile:  # after the EMA copy, which stays eager (it only samples)
             for name, child in self.objective.named_children():
                 compile_in_place(child, name)
-        self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size())
+        self.holdout = choose_holdout(cfg, self.dataset, self.objective, self.device)
+        self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size(), index=self._train_rows())
         self.amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(cfg.amp) if self.device.type == "cuda" else None
         self.scaler_d = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
@@ -83,6 +84,18 @@ class Trainer:
             write_data_info(self.run_dir, self.dataset.info())
 
     # -- state ----------------------------------------------------------------------------
+    def _train_rows(self) -> Optional[torch.Tensor]:
+        """Rows the stream trains on: all (None) unless some are held out."""
+        if not len(self.holdout):
+            return None
+        keep = torch.ones(len(self.dataset), dtype=torch.bool)
+        keep[self.holdout] = False
+        return keep.nonzero().flatten()
+
+    def train_index(self) -> torch.Tensor:
+        rows = self._train_rows()
+        return torch.arange(len(self.dataset)) if rows is None else rows
+
     def modules(self) -> Dict[str, torch.nn.Module]:
         mods = {"objective": self.objective}
         if self.ema is not None:
@@ -108,7 +121,7 @@ class Trainer:
                  "scaler_d": self.scaler_d.state_dict(), "data": self.stream.state_dict(),
                  "objective": self.objective.extra_state(), "rng": rng_states[0], "rng_ranks": rng_states,
                  "best": self.eval_hook.state_dict() if self.eval_hook else {},
-                 "health": self.guard.state_dict() if self.guard else {}}
+                 "health": self.guard.state_dict() if self.guard else {}, "holdout": self.holdout.tolist()}
         return ckpt.write_checkpoint(target, self.modules(), state)
 
     def load_checkpoint(self, path: Path) -> None:
@@ -120,6 +133,11 @@ class Trainer:
         self.opt_d.load_state_dict(state["opt_d"])
         self.scaler_g.load_state_dict(state["scaler_g"])
         self.scaler_d.load_state_dict(state["scaler_d"])
+        if "holdout" in state:  # the split the run started with, whatever the default is now
+            self.holdout = torch.tensor(state["holdout"], dtype=torch.long)
+        else:  # checkpoints from before held-out splits trained on every row
+            self.holdout = torch.zeros(0, dtype=torch.long)
+        self.stream.index = self._train_rows()
         self.stream.load_state_dict(state["data"])
         self.objective.load_extra_state(state["objective"])
         ranks = state.get("rng_ranks") or [state["rng"]]
@@ -253,7 +271,9 @@ class Trainer:
                 if is_main() and (self.step % cfg.sample_every == 0 or last):
                     save_samples(self, self.step)
                 if self.eval_hook is not None and self.eval_hook.due(self.step, last):
-                    self.eval_hook.run(self.step)
+                    results = self.eval_hook.run(self.step)
+                    if self.guard is not None:
+                        self.guard.check_eval(self.step, results, self.eval_hook.metric)
                 stop = any_rank(self._stop_requested, self.device)
                 if self.step % cfg.checkpoint_every == 0 or last or stop:
                     # never let a diverged state replace a good checkpoint

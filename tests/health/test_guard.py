@@ -59,16 +59,33 @@ def test_repeated_divergence_stops_with_a_clear_message(tmp_path, tiny_ring8):
 
 
 def test_flags_are_logged_for_a_collapsed_generator(tmp_path, tiny_ring8):
-    trainer = make_trainer(tmp_path, tiny_ring8 + ["steps=20"])
-    # collapse G: every latent maps to the same point, and G cannot move
+    trainer = make_trainer(tmp_path, tiny_ring8 + ["steps=40"])
+    # collapse G onto one mode: every latent maps to the centre of the first Gaussian, and G cannot move
     with torch.no_grad():
         for layer in trainer.generator.net:
             if isinstance(layer, torch.nn.Linear):
                 layer.weight.zero_()
+                layer.bias.zero_()
+        trainer.generator.net[-1].bias.copy_(trainer.dataset.modes[0][0])
     trainer.cfg.lr_g = 1e-30
     trainer.fit()
-    flagged = [r for r in rows(trainer) if "mode_collapse_suspected" in r.get("flags", [])]
-    assert flagged and all(r["diversity"] < 0.5 for r in flagged)
+    flagged = [r for r in rows(trainer) if "mode_collapse" in r.get("flags", [])]
+    assert flagged and all(r["recall"] < 0.25 and r["precision"] > 0.5 for r in flagged)
+
+
+def test_finite_explosion_rolls_back_and_stops(tmp_path, tiny_ring8):
+    trainer = make_trainer(tmp_path, tiny_ring8 + ["lr_g=10", "lr_d=10", "max_rollbacks=1"])
+    with pytest.raises(TrainingDiverged, match="lr_g=0.0002 lr_d=0.0002"):
+        trainer.fit()
+    events = [r for r in rows(trainer) if r.get("event") == "rollback"]
+    assert len(events) == 1 and events[0]["flags"] == ["divergence"]
+
+
+def test_checks_that_cannot_apply_are_off_and_say_why(tmp_path, tiny_ring8):
+    trainer = make_trainer(tmp_path, tiny_ring8 + ["holdout=0", "metrics=[]"])
+    info = json.loads((trainer.run_dir / "health.json").read_text())
+    assert set(info["checks_off"]) == {"d_overfitting", "quality_worsening"} and info["holdout"] == 0
+    assert "holdout=0" in info["checks_off"]["d_overfitting"]
 
 
 def test_healthy_short_run_raises_no_divergence(tmp_path, tiny_ring8):

@@ -1,0 +1,188 @@
+"""How right is the health monitor? Labelled healthy and sick runs, flags scored per flag.
+
+Trains every case of ``diagnosis_suite.py`` (each shipped recipe as a healthy run, and induced
+pathologies labelled with the flag they should raise), then reruns each sick case with the change
+its flag suggests. One process and one torch thread per run, under ``nice``; each finished run is
+appended to ``benchmarks/results/diagnosis.jsonl`` at once, so an interrupted suite resumes where
+it stopped (a case whose definition changed is run again).
+
+    python benchmarks/diagnosis.py                  # run what is missing, then print the tables
+    python benchmarks/diagnosis.py --cases z-dim-1,lr-10
+    python benchmarks/diagnosis.py --no-run         # tables from the saved results only
+    python benchmarks/diagnosis.py --no-fix         # skip the reruns with the suggested change
+
+Tables: per flag, precision and recall over the suite; first detection against the step where
+the evaluation metric stopped improving; false flags on the healthy runs; and how many sick runs
+recovered with the suggested change (no flag of that kind, and a final metric at least 25%
+better than the sick run's, or for divergence a finished run).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from diagnosis_suite import CASES, Case, overrides_for, register_nan_injection  # noqa: E402
+
+RESULTS = HERE / "results" / "diagnosis.jsonl"
+WORK = ROOT / "runs" / "suite"
+RECOVERY = 0.75  # a fixed run's final metric must be at most this times the sick run's
+SICK_RATIO = 1.5  # a sick run ends at least this much worse than its healthy reference
+
+
+def spec_hash(case: Case, fix: List[str]) -> str:
+    text = json.dumps([case.recipe, list(case.overrides), list(case.labels), fix])
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def load_results() -> Dict[str, Dict[str, Any]]:
+    rows: Dict[str, Dict[str, Any]] = {}
+    if RESULTS.exists():
+        for line in RESULTS.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows[row["run"]] = row  # the latest result of each run wins
+    return rows
+
+
+def summarize(run_dir: Path, case: Case, fix: List[str], status: str, cpu: float) -> Dict[str, Any]:
+    """What the tables need from one finished run directory."""
+    from ganforge.train.diagnosis import diagnose
+
+    d = diagnose(run_dir)
+    rows = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines() if line.strip()]
+    evals = [[r["step"], r[d.metric]] for r in rows if r.get("eval") and d.metric and d.metric in r]
+    return {"run": case.name + ("+fix" if fix else ""), "case": case.name, "spec": spec_hash(case, fix),
+            "independent": independent_quality(run_dir, d.metric) if d.metric else None,
+            "recipe": case.recipe, "overrides": list(case.overrides), "fix": fix, "labels": list(case.labels),
+            "status": status, "steps": d.steps, "last_step": d.step, "cpu_s": round(cpu, 1),
+            "metric": d.metric, "direction": _direction(d.metric), "evals": evals,
+            "flags": {s.name: [s.first, s.last, s.count] for s in d.flags}, "rollbacks": [start for _, start in d.rollbacks],
+            "checks_off": d.checks_off, "suggested": {n: list(r.overrides) for n, r in d.remedies.items()}}
+
+
+def independent_quality(run_dir: Path, metric: str) -> Optional[Dict[str, float]]:
+    """The metric of the best and of the last checkpoint on fresh samples (n=2000, other seeds),
+    the ground truth of whether quality really got worse."""
+    import ganforge
+    from ganforge.data import load_dataset
+    from ganforge.evaluation import RunEvaluator
+
+    if not (run_dir / "checkpoints" / "best").is_dir():
+        return None
+    out = {}
+    for which in ("best", "latest"):
+        gen = ganforge.load(run_dir, checkpoint=which, device="cpu")
+        cfg = gen.cfg
+        dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
+        evaluator = RunEvaluator(dataset, cfg.metrics, cfg.extractor, 2000)
+        seeds = iter(range(10_000, 10_100))
+        out[which] = evaluator(lambda n: gen.sample(n, seed=next(seeds)))[metric]
+    return out
+
+
+def _direction(metric: Optional[str]) -> str:
+    from ganforge.metrics import METRIC_DIRECTION
+
+    return METRIC_DIRECTION.get(metric or "", "min")
+
+
+def run_one(name: str, fix: List[str]) -> None:
+    """Child process: train one case (plus ``fix`` overrides) and append its result row."""
+    import torch
+
+    torch.set_num_threads(1)
+    import ganforge
+
+    register_nan_injection()
+    case = CASES[name]
+    out = WORK / (name + ("+fix" if fix else ""))
+    shutil.rmtree(out, ignore_errors=True)
+    cpu0 = time.process_time()
+    try:
+        ganforge.train(case.recipe, out=out, overrides=overrides_for(case, WORK / "data") + fix)
+        status = "finished"
+    except Exception as err:  # a run the monitor stopped is a result too
+        status = f"stopped: {type(err).__name__}"
+    row = summarize(out, case, fix, status, time.process_time() - cpu0)
+    with open(RESULTS, "a") as fh:
+        fh.write(json.dumps(row) + "\n")
+
+
+def launch(name: str, fix: List[str], snapshot: Path) -> None:
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(snapshot)}
+    cmd = ["nice", "-n", "10", sys.executable, __file__, "--child", name, "--fix", json.dumps(fix)]
+    print(f"running {name}{' with ' + ' '.join(fix) if fix else ''}", file=sys.stderr, flush=True)
+    subprocess.call(cmd, env=env)
+
+
+def snapshot_source() -> Path:
+    """A frozen copy of the package, so editing the tree never changes a suite already running."""
+    target = WORK / "src" / time.strftime("%Y%m%d-%H%M%S")
+    shutil.copytree(ROOT / "src" / "ganforge", target / "ganforge", ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def fix_for(row: Dict[str, Any]) -> List[str]:
+    """The change the monitor suggests for the sick case's own label (what a user would apply)."""
+    from ganforge.train.remedies import remedy, run_context
+    from ganforge.config import resolve_config
+
+    case = CASES[row["case"]]
+    if case.name == "nan-injection":
+        return []  # the rollback is the remedy; the run itself shows whether it recovered
+    cfg = resolve_config(case.recipe, list(case.overrides))
+    items = 90 if case.name == "small-data" else 10**9
+    return list(remedy(case.labels[0], run_context(cfg, items)).overrides)
+
+
+def run_suite(names: List[str], fixes: bool) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    snapshot = None
+    for name in names:
+        case = CASES[name]
+        done = load_results()
+        if done.get(name, {}).get("spec") != spec_hash(case, []):
+            snapshot = snapshot or snapshot_source()
+            launch(name, [], snapshot)
+        if fixes and not case.healthy and name in load_results():
+            fix = fix_for(load_results()[name])
+            if fix and load_results().get(name + "+fix", {}).get("spec") != spec_hash(case, fix):
+                snapshot = snapshot or snapshot_source()
+                launch(name, fix, snapshot)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", help="comma-separated case names (default: all)")
+    parser.add_argument("--no-run", action="store_true", help="only print tables from saved results")
+    parser.add_argument("--no-fix", action="store_true", help="skip the reruns with the suggested change")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--fix", default="[]", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return run_one(args.child, json.loads(args.fix))
+    names = args.cases.split(",") if args.cases else list(CASES)
+    unknown = [n for n in names if n not in CASES]
+    if unknown:
+        parser.error(f"unknown cases {unknown}; choose from {', '.join(CASES)}")
+    if not args.no_run:
+        run_suite(names, not args.no_fix)
+    from diagnosis_tables import print_tables
+
+    print_tables(load_results())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Tables of ``benchmarks/diagnosis.py`` from its saved result rows (one dict per run)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from diagnosis_suite import CASES  # noqa: E402
+from machine import machine_info, print_machine  # noqa: E402
+
+FLAGS = ("mode_collapse", "d_overfitting", "vanishing_g_gradient", "divergence", "quality_worsening")
+TURN_MARGIN = 0.1  # an evaluation this much worse than the best marks the metric's turn
+RECOVERY = 0.75
+SICK_RATIO = 1.5
+Row = Dict[str, Any]
+
+
+def raised(row: Row) -> Dict[str, int]:
+    """Flag -> first step raised (a rollback counts as divergence detected)."""
+    out = {name: span[0] for name, span in row["flags"].items()}
+    if row.get("rollbacks"):
+        out["divergence"] = min([out.get("divergence", 10**9)] + row["rollbacks"])
+    return out
+
+
+def final(row: Row) -> Optional[float]:
+    return row["evals"][-1][1] if row["evals"] else None
+
+
+def worse(a: float, b: float, direction: str, ratio: float) -> bool:
+    """Whether ``a`` is worse than ``b`` by ``ratio`` (min metrics: a >= ratio b)."""
+    return a >= ratio * b if direction == "min" else a <= b / ratio
+
+
+def turn_step(row: Row) -> Optional[int]:
+    """Step of the best evaluation when a later one is TURN_MARGIN worse; None if it never turned."""
+    evals = row["evals"]
+    if len(evals) < 2:
+        return None
+    lower = row["direction"] == "min"
+    best = min(evals, key=lambda e: e[1] if lower else -e[1])
+    later = [v for s, v in evals if s > best[0]]
+    return best[0] if any(worse(v, best[1], row["direction"], 1 + TURN_MARGIN) for v in later) else None
+
+
+def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
+    """(labels confirmed by the outcome, note). quality_worsening: the last checkpoint scores
+    TURN_MARGIN worse than the best on fresh samples; an induced pathology counts once the run stopped or ended SICK_RATIO worse than its
+    healthy reference, or without a reference by construction."""
+    case = CASES[row["case"]]
+    labels = list(case.labels)
+    note = ""
+    ref = rows.get(case.reference)
+    if labels and ref and final(row) is not None and final(ref) is not None and not row["status"].startswith("stopped"):
+        if not worse(final(row), final(ref), row["direction"], SICK_RATIO):
+            labels, note = [], f"stayed healthy ({row['metric']} {final(row):.3g} vs {final(ref):.3g})"
+    ind = row.get("independent")
+    if ind and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN):
+        labels.append("quality_worsening")
+    return tuple(labels), note
+
+
+def precision_recall(rows: Dict[str, Row]) -> List[str]:
+    out = ["| flag | labelled runs | flagged | true positives | precision | recall |", "|---|---|---|---|---|---|"]
+    base = [r for r in rows.values() if not r["fix"]]
+    for flag in FLAGS:
+        lab = [r for r in base if flag in truth(r, rows)[0]]
+        hit = [r for r in base if flag in raised(r)]
+        tp = [r for r in hit if r in lab]
+        prec = f"{len(tp) / len(hit):.2f}" if hit else "-"
+        rec = f"{len(tp) / len(lab):.2f}" if lab else "-"
+        out.append(f"| {flag} | {len(lab)} | {len(hit)} | {len(tp)} | {prec} | {rec} |")
+    return out
+
+
+def per_run(rows: Dict[str, Row]) -> List[str]:
+    out = ["| run | recipe | steps | label (confirmed) | flags raised (first step) | metric best / last | metric turned "
+           "| CPU s |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows.values():
+        if r["fix"]:
+            continue
+        labels, note = truth(r, rows)
+        flags = ", ".join(f"{n} ({s})" for n, s in raised(r).items()) or "none"
+        metric = "-"
+        if r["evals"]:
+            vals = [v for _, v in r["evals"]]
+            best = min(vals) if r["direction"] == "min" else max(vals)
+            metric = f"{r['metric']} {best:.3g} / {vals[-1]:.3g}"
+        turn = turn_step(r)
+        label = ", ".join(labels) or "healthy"
+        out.append(f"| {r['run']} | {r['recipe']} | {r['last_step']}/{r['steps']} | {label}{' - ' + note if note else ''} "
+                   f"| {flags} | {metric} | {turn if turn is not None else '-'} | {r['cpu_s']:.0f} |")
+    return out
+
+
+def delays(rows: Dict[str, Row]) -> List[str]:
+    out = ["| run | flag | first detection | metric turned | detection - turn |", "|---|---|---|---|---|"]
+    for r in rows.values():
+        if r["fix"]:
+            continue
+        labels, _ = truth(r, rows)
+        turn = turn_step(r)
+        for flag in labels:
+            first = raised(r).get(flag)
+            if first is None:
+                continue
+            rel = f"{first - turn:+d}" if turn is not None else "-"
+            out.append(f"| {r['run']} | {flag} | {first} | "
+                       f"{turn if turn is not None else 'never'} | {rel} |")
+    return out
+
+
+def healthy_false_flags(rows: Dict[str, Row]) -> Tuple[int, int, List[str]]:
+    """(healthy runs, runs with any flag, 'run: flags' lines)."""
+    healthy = [r for r in rows.values() if not r["fix"] and not truth(r, rows)[0]]
+    bad = [f"{r['run']}: {', '.join(raised(r))}" for r in healthy if raised(r)]
+    return len(healthy), len(bad), bad
+
+
+def recoveries(rows: Dict[str, Row]) -> List[str]:
+    out = ["| flag | sick runs rerun with the suggestion | recovered | change (run: recovered?) |", "|---|---|---|---|"]
+    for flag in FLAGS[:4]:
+        tried, ok, notes = 0, 0, []
+        for r in rows.values():
+            if r["fix"] or flag not in truth(r, rows)[0] or flag not in raised(r):
+                continue
+            fixed = rows.get(r["run"] + "+fix")
+            tried += 1
+            if r["case"] == "nan-injection":  # the rollback is the remedy: did the run itself go on well?
+                ref = rows.get(CASES[r["case"]].reference)
+                change = "automatic rollback"
+                good = r["status"] == "finished" and (ref is None or final(r) is None or
+                                                      not worse(final(r), final(ref), r["direction"], SICK_RATIO))
+            elif fixed is None:
+                tried -= 1
+                continue
+            else:
+                change = " ".join(fixed["fix"])
+                good = flag not in raised(fixed) and fixed["status"] == "finished"
+                if good and final(fixed) is not None and final(r) is not None and r["status"] == "finished":
+                    good = worse(final(r), final(fixed), r["direction"], 1 / RECOVERY)
+            ok += good
+            notes.append(f"{r['run']}: `{change}` {'yes' if good else 'no'}")
+        out.append(f"| {flag} | {tried} | {ok} | {'; '.join(notes)} |")
+    return out
+
+
+def print_tables(rows: Dict[str, Row]) -> None:
+    if not rows:
+        print("no results yet")
+        return
+    print_machine(machine_info())
+    print("\n### Precision and recall per flag\n")
+    print("\n".join(precision_recall(rows)))
+    n, bad, lines = healthy_false_flags(rows)
+    print(f"\nfalse flags on healthy runs: {bad} of {n} runs" + (": " + "; ".join(lines) if lines else ""))
+    print("\n### Suggested change, rerun\n")
+    print("\n".join(recoveries(rows)))
+    print("\n### First detection against the metric's turn\n")
+    print("\n".join(delays(rows)))
+    print("\n### Runs\n")
+    print("\n".join(per_run(rows)))

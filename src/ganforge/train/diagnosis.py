@@ -1,0 +1,195 @@
+"""A run's health, read back from its directory: what ``ganforge doctor`` prints and the report shows.
+
+:func:`diagnose` reads ``config.yaml``, ``data.json``, ``metrics.jsonl`` and the checkpoints of a
+finished, interrupted or still running run (it never loads a model) and returns a
+:class:`Diagnosis`; :func:`format_diagnosis` turns it into a few lines of text.
+"""
+from __future__ import annotations
+
+import math
+import shlex
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from ..metrics import METRIC_DIRECTION
+from .checkpoint import latest_checkpoint, step_checkpoints
+from .health import FLAG_NAMES
+from .remedies import Remedy, remedy, run_context
+from .rundir import METRICS, load_run_config, read_health_info
+from .runlog import read_metrics
+
+# Root causes first: the change that fixes an earlier one often clears the later ones.
+PRIORITY = ("divergence", "vanishing_g_gradient", "d_overfitting", "mode_collapse", "quality_worsening")
+RECENT_S = 120  # a metrics file written this recently belongs to a run still in progress
+OVERFIT_KEY = "overfit"
+
+
+@dataclass
+class FlagSpan:
+    """One flag over the run: first and last logged step, how many logged checks raised it."""
+
+    name: str
+    first: int
+    last: int
+    count: int
+
+
+@dataclass
+class Diagnosis:
+    run: Path
+    name: str
+    status: str  # finished, in progress, interrupted, stopped after divergence
+    step: int  # last logged training step
+    steps: int  # the run's target
+    checkpoint: Optional[int]  # step of the newest step checkpoint
+    metric: Optional[str]
+    best: Optional[Tuple[int, float]]  # (step, value) of the best evaluation
+    last: Optional[Tuple[int, float]]
+    flags: List[FlagSpan]
+    rollbacks: List[Tuple[int, int]]  # (back to step, from step)
+    overfit_peak: Optional[Tuple[int, float]]  # (step, r_v) at its highest
+    checks_off: Dict[str, str]
+    remedies: Dict[str, Remedy] = field(default_factory=dict)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.flags and not self.rollbacks
+
+    def change(self) -> List[str]:
+        """The overrides to apply: every flagged remedy, a key taken from the most urgent flag."""
+        chosen: Dict[str, str] = {}
+        for name in PRIORITY:
+            for item in self.remedies.get(name, Remedy((), "")).overrides:
+                chosen.setdefault(item.split("=", 1)[0], item)
+        return list(chosen.values())
+
+    def commands(self) -> List[Tuple[str, str]]:
+        """(what, command) pairs for continuing or restarting with :meth:`change`."""
+        change = self.change()
+        run = shlex.quote(str(self.run))
+        keys = " ".join(shlex.quote(c) for c in change)
+        out = []
+        resumable = all(r.resumable for n, r in self.remedies.items())
+        if self.checkpoint is not None and self.step < self.steps and resumable and change:
+            out.append(("resume with the change", f"ganforge train --resume {run} {keys}"))
+        start = shlex.quote(str(self.run / "config.yaml"))
+        fresh = shlex.quote(str(self.run.parent / f"{self.run.name}-fixed"))
+        if "quality_worsening" in self.remedies and self.best is not None and (self.run / "checkpoints" / "best").is_dir():
+            best = shlex.quote(str(self.run / "checkpoints" / "best"))
+            out.append(("continue from the best checkpoint", f"ganforge train {start} init_from={best} {keys} --out {fresh}"))
+        if change:
+            out.append(("restart with the change", f"ganforge train {start} {keys} --out {fresh}"))
+        elif self.checkpoint is not None and self.step < self.steps and self.status != "in progress":
+            out.append(("resume", f"ganforge train --resume {run}"))
+        return out
+
+
+def _number(value: Any) -> Optional[float]:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _status(run: Path, rows: Sequence[Dict[str, Any]], step: int, steps: int, max_rollbacks: int) -> str:
+    if step >= steps:
+        return "finished"
+    path = run / METRICS
+    if path.exists() and time.time() - path.stat().st_mtime < RECENT_S:
+        return "in progress"
+    rollbacks = [r for r in rows if r.get("event") == "rollback"]
+    last = next((r for r in reversed(rows) if "loss_d" in r), {})
+    if len(rollbacks) >= max_rollbacks and "divergence" in (last.get("flags") or []):
+        return "stopped after divergence"
+    return "interrupted"
+
+
+def _spans(rows: Sequence[Dict[str, Any]]) -> List[FlagSpan]:
+    spans: Dict[str, FlagSpan] = {}
+    for r in rows:
+        for name in r.get("flags") or []:
+            if r.get("event") == "rollback":
+                continue
+            span = spans.get(name)
+            if span is None:
+                spans[name] = FlagSpan(name, r["step"], r["step"], 1)
+            else:
+                span.last, span.count = r["step"], span.count + 1
+    return sorted(spans.values(), key=lambda s: s.first)
+
+
+def diagnose(run_dir) -> Diagnosis:
+    """Read run ``run_dir`` and diagnose it (see :class:`Diagnosis`)."""
+    run = Path(run_dir)
+    cfg = load_run_config(run)
+    rows = read_metrics(run / METRICS)
+    train_rows = [r for r in rows if "loss_d" in r and not r.get("eval")]
+    step = max((r["step"] for r in train_rows), default=0)
+    newest = latest_checkpoint(run)
+    checkpoint = int(newest.name.split("-")[1]) if newest is not None else None
+    metric = cfg.best_metric or (_first_metric(rows) if cfg.metrics else None)
+    evals = [(r["step"], v) for r in rows if r.get("eval") and (v := _number(r.get(metric))) is not None]
+    best = None
+    if evals:
+        pick = min if METRIC_DIRECTION.get(metric, "min") == "min" else max
+        best = pick(evals, key=lambda e: e[1])
+    overfit = [(r["step"], v) for r in train_rows if (v := _number(r.get(OVERFIT_KEY))) is not None and math.isfinite(v)]
+    health = read_health_info(run)
+    if not cfg.monitor:
+        off = {name: "the monitor was off (monitor=false)" for name in FLAG_NAMES}
+    else:
+        off = dict(health.get("checks_off", {}))
+    flags = _spans(rows)
+    flagged = {s.name for s in flags} | ({"divergence"} if any(r.get("event") == "rollback" for r in rows) else set())
+    context = run_context(cfg, int(health.get("train_items", 0)) or UNKNOWN_ITEMS)
+    remedies = {name: remedy(name, context) for name in PRIORITY if name in flagged}
+    return Diagnosis(run=run, name=cfg.name, status=_status(run, rows, step, cfg.steps, cfg.max_rollbacks), step=step,
+                     steps=cfg.steps, checkpoint=checkpoint, metric=metric if evals else None, best=best,
+                     last=evals[-1] if evals else None, flags=flags,
+                     rollbacks=[(r["step"], r.get("from_step", r["step"])) for r in rows if r.get("event") == "rollback"],
+                     overfit_peak=max(overfit, key=lambda o: o[1]) if overfit else None, checks_off=off,
+                     remedies=remedies)
+
+
+UNKNOWN_ITEMS = 10**9  # runs without health.json: never assume a small dataset
+
+
+def _first_metric(rows: Sequence[Dict[str, Any]]) -> Optional[str]:
+    for r in rows:
+        if r.get("eval"):
+            return next((k for k in r if k in METRIC_DIRECTION), None)
+    return None
+
+
+def format_diagnosis(d: Diagnosis) -> str:
+    """A short plain-text diagnosis (the output of ``ganforge doctor``)."""
+    lines = [f"run {d.run} ({d.name}): {d.status} at step {d.step} of {d.steps}"
+             + (f", newest checkpoint step {d.checkpoint}" if d.checkpoint is not None else ", no checkpoint yet")]
+    if d.best is not None:
+        lines.append(f"{d.metric}: best {d.best[1]:.4g} at step {d.best[0]}, last {d.last[1]:.4g} at step {d.last[0]}")
+    else:
+        lines.append("quality: no training-time evaluations (metrics=[fid] eval_every=N logs them)")
+    if d.healthy:
+        lines.append("health: no flags raised")
+    else:
+        lines.append("health flags (first - last logged step, checks raised):")
+        for s in d.flags:
+            lines.append(f"  {s.name:<22} steps {s.first}-{s.last} ({s.count})")
+        for back, start in d.rollbacks:
+            lines.append(f"  rollback               step {start} -> {back} (divergence; learning rates halved)")
+    if "d_overfitting" in d.checks_off:
+        lines.append(f"D overfitting: not measured ({d.checks_off['d_overfitting']})")
+    elif d.overfit_peak is None:
+        lines.append("D overfitting: not measured (no held-out statistics logged yet)")
+    else:
+        span = next((s for s in d.flags if s.name == "d_overfitting"), None)
+        peak = f"; r_v peaked at {d.overfit_peak[1]:.2f} at step {d.overfit_peak[0]}" if d.overfit_peak else ""
+        lines.append(f"D overfitting: {'yes, from step ' + str(span.first) if span else 'no'}{peak}")
+    for name, why in d.checks_off.items():
+        if name != "d_overfitting":
+            lines.append(f"check {name} off: {why}")
+    for name in PRIORITY:
+        if name in d.remedies:
+            lines.append(f"what to change ({name}): {d.remedies[name].text}")
+    for what, command in d.commands():
+        lines.append(f"{what}:\n  {command}")
+    return "\n".join(lines)
