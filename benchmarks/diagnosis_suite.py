@@ -7,7 +7,7 @@ whose outcome stayed healthy as such.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -66,24 +66,25 @@ HEALTHY: List[Case] = [
 ]
 
 SICK: List[Case] = [
-    _dcgan("z-dim-1", ["z_dim=1"], ["mode_collapse"], "a 1-d latent cannot index ten digit classes"),
-    _dcgan("g-lr-x10", ["lr_g=0.002"], ["mode_collapse"], "G learning rate x10", steps=1000),
-    _dcgan("minimax-strong-d", ["loss=minimax", "lr_d=0.0004"], ["mode_collapse"], "minimax loss, D lr x2",
+    _dcgan("z-dim-1", ["z_dim=1"], ["mode_collapse"], "a 1-d latent cannot index ten digit classes",
            steps=1000),
+    _dcgan("g-lr-x10", ["lr_g=0.002"], ["mode_collapse"], "G learning rate x10", steps=800),
+    _dcgan("minimax-strong-d", ["loss=minimax", "lr_d=0.0004"], ["mode_collapse"], "minimax loss, D lr x2",
+           steps=600),
     Case("ring8-hinge-sn", "ring8", ("loss=hinge", "discriminator.spectral_norm=true", "steps=3000"),
          ("mode_collapse",), reference="ring8", note="collapses on the ring (mode-coverage benchmark)"),
-    _dcgan("d-lr-x10", ["lr_d=0.002"], ["d_overfitting"], "D learning rate x10", steps=1000),
-    _dcgan("n-critic-10", ["n_critic=10"], ["d_overfitting"], "10 D steps per G step, ns loss", steps=600),
+    _dcgan("d-lr-x10", ["lr_d=0.002"], ["d_overfitting"], "D learning rate x10", steps=800),
+    _dcgan("n-critic-10", ["n_critic=10"], ["d_overfitting"], "10 D steps per G step, ns loss", steps=400),
     Case("small-data", "dcgan-mnist", tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "extractor=mnist"),
          ("d_overfitting",), reference="", note="100 training images, no augmentation"),
     _dcgan("minimax-saturated", ["loss=minimax", "lr_d=0.001"], ["vanishing_g_gradient"],
-           "minimax loss, D lr x5: D saturates at once", steps=600),
+           "minimax loss, D lr x5: D saturates at once", steps=400),
     _dcgan("minimax-saturated-nc5", ["loss=minimax", "lr_d=0.002", "n_critic=5"], ["vanishing_g_gradient"],
-           "minimax loss, D lr x10, 5 D steps", steps=400),
-    _dcgan("lr-1", ["lr_g=1.0", "lr_d=1.0"], ["divergence"], "learning rates 1.0", steps=400),
-    _dcgan("lr-10", ["lr_g=10", "lr_d=10"], ["divergence"], "learning rates 10", steps=400),
+           "minimax loss, D lr x10, 5 D steps", steps=300),
+    _dcgan("lr-1", ["lr_g=1.0", "lr_d=1.0"], ["divergence"], "learning rates 1.0", steps=300),
+    _dcgan("lr-10", ["lr_g=10", "lr_d=10"], ["divergence"], "learning rates 10", steps=300),
     _dcgan("nan-injection", ["objective.name=nan-injection", "objective.at_step=300"], ["divergence"],
-           "D loss NaN once at step 300 (rolls back, then trains on)", steps=800),
+           "D loss NaN once at step 300 (rolls back, then trains on)", steps=600),
     Case("ring8-lr-1", "ring8", ("lr_g=1.0", "lr_d=1.0", "steps=2000"), ("divergence",), reference="ring8",
          note="learning rates 1.0 on the ring"),
 ]

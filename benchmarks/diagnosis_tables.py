@@ -28,6 +28,12 @@ def final(row: Row) -> Optional[float]:
     return row["evals"][-1][1] if row["evals"] else None
 
 
+def value_at(row: Row, step: int) -> Optional[float]:
+    """The run's evaluation at the last step <= ``step`` (a healthy run compared at the same point)."""
+    before = [v for s, v in row["evals"] if s <= step]
+    return before[-1] if before else None
+
+
 def worse(a: float, b: float, direction: str, ratio: float) -> bool:
     """Whether ``a`` is worse than ``b`` by ``ratio`` (min metrics: a >= ratio b)."""
     return a >= ratio * b if direction == "min" else a <= b / ratio
@@ -52,9 +58,10 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
     labels = list(case.labels)
     note = ""
     ref = rows.get(case.reference)
-    if labels and ref and final(row) is not None and final(ref) is not None and not row["status"].startswith("stopped"):
-        if not worse(final(row), final(ref), row["direction"], SICK_RATIO):
-            labels, note = [], f"stayed healthy ({row['metric']} {final(row):.3g} vs {final(ref):.3g})"
+    if labels and ref and final(row) is not None and not row["status"].startswith("stopped"):
+        healthy_then = value_at(ref, row["evals"][-1][0])
+        if healthy_then is not None and not worse(final(row), healthy_then, row["direction"], SICK_RATIO):
+            labels, note = [], f"stayed healthy ({row['metric']} {final(row):.3g}, healthy run {healthy_then:.3g})"
     ind = row.get("independent")
     if ind and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN):
         labels.append("quality_worsening")

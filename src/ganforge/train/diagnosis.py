@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..metrics import METRIC_DIRECTION
-from .checkpoint import latest_checkpoint, step_checkpoints
+from .checkpoint import latest_checkpoint
 from .health import FLAG_NAMES
 from .remedies import Remedy, remedy, run_context
 from .rundir import METRICS, load_run_config, read_health_info
@@ -57,32 +57,33 @@ class Diagnosis:
     def healthy(self) -> bool:
         return not self.flags and not self.rollbacks
 
+    @property
+    def primary(self) -> Optional[str]:
+        """The most urgent flag raised: its change comes first (it often clears the others)."""
+        return next((name for name in PRIORITY if name in self.remedies), None)
+
     def change(self) -> List[str]:
-        """The overrides to apply: every flagged remedy, a key taken from the most urgent flag."""
-        chosen: Dict[str, str] = {}
-        for name in PRIORITY:
-            for item in self.remedies.get(name, Remedy((), "")).overrides:
-                chosen.setdefault(item.split("=", 1)[0], item)
-        return list(chosen.values())
+        """The overrides of the primary flag's remedy."""
+        return list(self.remedies[self.primary].overrides) if self.primary else []
 
     def commands(self) -> List[Tuple[str, str]]:
         """(what, command) pairs for continuing or restarting with :meth:`change`."""
         change = self.change()
         run = shlex.quote(str(self.run))
         keys = " ".join(shlex.quote(c) for c in change)
-        out = []
-        resumable = all(r.resumable for n, r in self.remedies.items())
-        if self.checkpoint is not None and self.step < self.steps and resumable and change:
-            out.append(("resume with the change", f"ganforge train --resume {run} {keys}"))
         start = shlex.quote(str(self.run / "config.yaml"))
         fresh = shlex.quote(str(self.run.parent / f"{self.run.name}-fixed"))
-        if "quality_worsening" in self.remedies and self.best is not None and (self.run / "checkpoints" / "best").is_dir():
-            best = shlex.quote(str(self.run / "checkpoints" / "best"))
-            out.append(("continue from the best checkpoint", f"ganforge train {start} init_from={best} {keys} --out {fresh}"))
-        if change:
-            out.append(("restart with the change", f"ganforge train {start} {keys} --out {fresh}"))
-        elif self.checkpoint is not None and self.step < self.steps and self.status != "in progress":
-            out.append(("resume", f"ganforge train --resume {run}"))
+        unfinished = self.checkpoint is not None and self.step < self.steps and self.status != "in progress"
+        out = []
+        if not change:
+            return [("resume", f"ganforge train --resume {run}")] if unfinished else []
+        if unfinished and self.remedies[self.primary].resumable:
+            out.append(("resume with the change", f"ganforge train --resume {run} {keys}"))
+        best = self.run / "checkpoints" / "best"
+        if self.primary == "quality_worsening" and best.is_dir():
+            out.append(("continue from the best checkpoint with the change",
+                        f"ganforge train {start} init_from={shlex.quote(str(best))} {keys} --out {fresh}"))
+        out.append(("restart with the change", f"ganforge train {start} {keys} --out {fresh}"))
         return out
 
 
@@ -174,8 +175,9 @@ def format_diagnosis(d: Diagnosis) -> str:
         lines.append("health flags (first - last logged step, checks raised):")
         for s in d.flags:
             lines.append(f"  {s.name:<22} steps {s.first}-{s.last} ({s.count})")
-        for back, start in d.rollbacks:
-            lines.append(f"  rollback               step {start} -> {back} (divergence; learning rates halved)")
+        if d.rollbacks:
+            moves = ", ".join(f"{start} -> {back}" for back, start in d.rollbacks)
+            lines.append(f"  {'rollbacks':<22} {len(d.rollbacks)} (step {moves}; learning rates halved each time)")
     if "d_overfitting" in d.checks_off:
         lines.append(f"D overfitting: not measured ({d.checks_off['d_overfitting']})")
     elif d.overfit_peak is None:
@@ -189,7 +191,8 @@ def format_diagnosis(d: Diagnosis) -> str:
             lines.append(f"check {name} off: {why}")
     for name in PRIORITY:
         if name in d.remedies:
-            lines.append(f"what to change ({name}): {d.remedies[name].text}")
+            lead = "what to change" if name == d.primary else "if it persists"
+            lines.append(f"{lead} ({name}): {d.remedies[name].text}")
     for what, command in d.commands():
         lines.append(f"{what}:\n  {command}")
     return "\n".join(lines)
