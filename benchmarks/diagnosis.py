@@ -55,15 +55,18 @@ def load_results() -> Dict[str, Dict[str, Any]]:
     return rows
 
 
-def summarize(run_dir: Path, case: Case, fix: List[str], status: str, cpu: float) -> Dict[str, Any]:
-    """What the tables need from one finished run directory."""
+def summarize(run_dir: Path, case: Case, fix: List[str], status: str, cpu: float, recheck: bool = False,
+              independent: Optional[Dict[str, float]] = None) -> Dict[str, Any]:
+    """What the tables need from one finished run directory (``recheck``: flags recomputed from
+    the logged statistics with today's checks, for runs made before a threshold changed)."""
     from ganforge.train.diagnosis import diagnose
 
-    d = diagnose(run_dir)
+    d = diagnose(run_dir, recheck_with={} if recheck else None)
     rows = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines() if line.strip()]
     evals = [[r["step"], r[d.metric]] for r in rows if r.get("eval") and d.metric and d.metric in r]
     return {"run": case.name + ("+fix" if fix else ""), "case": case.name, "spec": spec_hash(case, fix),
-            "independent": independent_quality(run_dir, d.metric) if d.metric else None,
+            "independent": independent or (independent_quality(run_dir, d.metric, case.eval_data) if d.metric else None),
+            "rechecked": recheck,
             "recipe": case.recipe, "overrides": list(case.overrides), "fix": fix, "labels": list(case.labels),
             "status": status, "steps": d.steps, "last_step": d.step, "cpu_s": round(cpu, 1),
             "metric": d.metric, "direction": _direction(d.metric), "evals": evals,
@@ -71,9 +74,9 @@ def summarize(run_dir: Path, case: Case, fix: List[str], status: str, cpu: float
             "checks_off": d.checks_off, "suggested": {n: list(r.overrides) for n, r in d.remedies.items()}}
 
 
-def independent_quality(run_dir: Path, metric: str) -> Optional[Dict[str, float]]:
+def independent_quality(run_dir: Path, metric: str, data: str = "") -> Optional[Dict[str, float]]:
     """The metric of the best and of the last checkpoint on fresh samples (n=2000, other seeds),
-    the ground truth of whether quality really got worse."""
+    against ``data`` (default: the run's own), the ground truth of whether quality got worse."""
     import ganforge
     from ganforge.data import load_dataset
     from ganforge.evaluation import RunEvaluator
@@ -84,7 +87,7 @@ def independent_quality(run_dir: Path, metric: str) -> Optional[Dict[str, float]
     for which in ("best", "latest"):
         gen = ganforge.load(run_dir, checkpoint=which, device="cpu")
         cfg = gen.cfg
-        dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
+        dataset = load_dataset(data or cfg.data, cfg.image_size, **({} if data else cfg.data_options))
         evaluator = RunEvaluator(dataset, cfg.metrics, cfg.extractor, 2000)
         seeds = iter(range(10_000, 10_100))
         out[which] = evaluator(lambda n: gen.sample(n, seed=next(seeds)))[metric]
@@ -163,11 +166,26 @@ def run_suite(names: List[str], fixes: bool) -> None:
                 launch(name, fix, snapshot)
 
 
+def recheck_all(names: List[str]) -> None:
+    """Append result rows with flags recomputed from each saved run's statistics."""
+    rows = load_results()
+    for key, row in list(rows.items()):
+        run_dir = WORK / key
+        if row["case"] not in names or not (run_dir / "metrics.jsonl").exists():
+            continue
+        new = summarize(run_dir, CASES[row["case"]], row["fix"], row["status"], row["cpu_s"], recheck=True,
+                        independent=row.get("independent"))
+        with open(RESULTS, "a") as fh:
+            fh.write(json.dumps(new) + "\n")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", help="comma-separated case names (default: all)")
     parser.add_argument("--no-run", action="store_true", help="only print tables from saved results")
     parser.add_argument("--no-fix", action="store_true", help="skip the reruns with the suggested change")
+    parser.add_argument("--recheck", action="store_true",
+                        help="recompute the saved runs' flags from their logged statistics (no training)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--fix", default="[]", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -177,7 +195,9 @@ def main(argv=None) -> None:
     unknown = [n for n in names if n not in CASES]
     if unknown:
         parser.error(f"unknown cases {unknown}; choose from {', '.join(CASES)}")
-    if not args.no_run:
+    if args.recheck:
+        recheck_all(names)
+    elif not args.no_run:
         run_suite(names, not args.no_fix)
     from diagnosis_tables import print_tables
 

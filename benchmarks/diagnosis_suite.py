@@ -31,6 +31,7 @@ class Case:
     labels: Tuple[str, ...] = ()
     reference: str = ""
     note: str = ""
+    eval_data: str = ""  # the data the independent evaluation compares with (default: the run's)
 
     @property
     def healthy(self) -> bool:
@@ -76,7 +77,7 @@ SICK: List[Case] = [
     _dcgan("d-lr-x10", ["lr_d=0.002"], ["d_overfitting"], "D learning rate x10", steps=800),
     _dcgan("n-critic-10", ["n_critic=10"], ["d_overfitting"], "10 D steps per G step, ns loss", steps=400),
     Case("small-data", "dcgan-mnist", tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "extractor=mnist"),
-         ("d_overfitting",), reference="", note="100 training images, no augmentation"),
+         ("d_overfitting",), note="100 training images, no augmentation", eval_data="mnist"),
     _dcgan("minimax-saturated", ["loss=minimax", "lr_d=0.001"], ["vanishing_g_gradient"],
            "minimax loss, D lr x5: D saturates at once", steps=400),
     _dcgan("minimax-saturated-nc5", ["loss=minimax", "lr_d=0.002", "n_critic=5"], ["vanishing_g_gradient"],

@@ -25,7 +25,14 @@ def raised(row: Row) -> Dict[str, int]:
 
 
 def final(row: Row) -> Optional[float]:
+    """The last training-time evaluation."""
     return row["evals"][-1][1] if row["evals"] else None
+
+
+def final_fresh(row: Row) -> Optional[float]:
+    """The last checkpoint's metric on fresh samples (see ``independent_quality``), else :func:`final`."""
+    ind = row.get("independent")
+    return ind["latest"] if ind else final(row)
 
 
 def value_at(row: Row, step: int) -> Optional[float]:
@@ -137,16 +144,16 @@ def recoveries(rows: Dict[str, Row]) -> List[str]:
             if r["case"] == "nan-injection":  # the rollback is the remedy: did the run itself go on well?
                 ref = rows.get(CASES[r["case"]].reference)
                 change = "automatic rollback"
-                good = r["status"] == "finished" and (ref is None or final(r) is None or
-                                                      not worse(final(r), final(ref), r["direction"], SICK_RATIO))
+                good = r["status"] == "finished" and (ref is None or final(r) is None or not worse(
+                    final(r), value_at(ref, r["evals"][-1][0]), r["direction"], SICK_RATIO))
             elif fixed is None:
                 tried -= 1
                 continue
             else:
                 change = " ".join(fixed["fix"])
                 good = flag not in raised(fixed) and fixed["status"] == "finished"
-                if good and final(fixed) is not None and final(r) is not None and r["status"] == "finished":
-                    good = worse(final(r), final(fixed), r["direction"], 1 / RECOVERY)
+                if good and final_fresh(fixed) is not None and final_fresh(r) is not None and r["status"] == "finished":
+                    good = worse(final_fresh(r), final_fresh(fixed), r["direction"], 1 / RECOVERY)
             ok += good
             notes.append(f"{r['run']}: `{change}` {'yes' if good else 'no'}")
         out.append(f"| {flag} | {tried} | {ok} | {'; '.join(notes)} |")

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..metrics import METRIC_DIRECTION
 from .checkpoint import latest_checkpoint
-from .health import FLAG_NAMES
+from .health import FLAG_NAMES, HealthMonitor
 from .remedies import Remedy, remedy, run_context
 from .rundir import METRICS, load_run_config, read_health_info
 from .runlog import read_metrics
@@ -118,11 +118,44 @@ def _spans(rows: Sequence[Dict[str, Any]]) -> List[FlagSpan]:
     return sorted(spans.values(), key=lambda s: s.first)
 
 
-def diagnose(run_dir) -> Diagnosis:
-    """Read run ``run_dir`` and diagnose it (see :class:`Diagnosis`)."""
+def recheck(run_dir, cfg, rows: Sequence[Dict[str, Any]], health: Dict[str, Any],
+            thresholds: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    """``rows`` with every flag recomputed by today's checks from the logged statistics, under the
+    run's health thresholds updated by ``thresholds``. Rollbacks stay as they happened (they
+    changed the run); evaluation flags are re-derived from the evaluation rows."""
+    from .guard import loss_scales, quality_row
+
+    context = {**run_context(cfg, int(health.get("train_items", 0)) or UNKNOWN_ITEMS),
+               "loss_scales": loss_scales(cfg.loss)}
+    monitor = HealthMonitor({**cfg.health, **(thresholds or {})}, context, health.get("checks_off", {}))
+    metric = cfg.best_metric or _first_metric(rows)
+    out = []
+    for row in rows:
+        row = dict(row)
+        if row.get("event") == "health":
+            continue  # evaluation flags: recomputed from the evaluation rows below
+        if row.get("eval"):
+            out.append(row)
+            flags = [f.name for f in monitor.update(quality_row(row["step"], row, metric))
+                     if f.name == "quality_worsening"]
+            if flags:
+                out.append({"step": row["step"], "event": "health", "flags": flags})
+        elif "loss_d" in row:
+            row["flags"] = [f.name for f in monitor.update(row)]
+            out.append(row)
+        else:
+            out.append(row)
+    return out
+
+
+def diagnose(run_dir, recheck_with: Optional[Dict[str, Any]] = None) -> Diagnosis:
+    """Read run ``run_dir`` and diagnose it (see :class:`Diagnosis`). With ``recheck_with`` (a dict
+    of health thresholds, possibly empty) the flags are recomputed from the logged statistics."""
     run = Path(run_dir)
     cfg = load_run_config(run)
     rows = read_metrics(run / METRICS)
+    if recheck_with is not None:
+        rows = recheck(run, cfg, rows, read_health_info(run), recheck_with)
     train_rows = [r for r in rows if "loss_d" in r and not r.get("eval")]
     step = max((r["step"] for r in train_rows), default=0)
     newest = latest_checkpoint(run)
