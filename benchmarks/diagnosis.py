@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = Path(os.environ.get("GANFORGE_DIAGNOSIS_ROOT", HERE.parent))  # the tree, also from a snapshot
 sys.path.insert(0, str(HERE))
-from diagnosis_suite import CASES, Case, overrides_for, register_nan_injection  # noqa: E402
+from diagnosis_suite import CASES, SMALL, Case, overrides_for, register_nan_injection  # noqa: E402
 
-RESULTS = HERE / "results" / "diagnosis.jsonl"
+RESULTS = ROOT / "benchmarks" / "results" / "diagnosis.jsonl"
 WORK = ROOT / "runs" / "suite"
 RECOVERY = 0.75  # a fixed run's final metric must be at most this times the sick run's
 SICK_RATIO = 1.5  # a sick run ends at least this much worse than its healthy reference
@@ -74,23 +74,32 @@ def summarize(run_dir: Path, case: Case, fix: List[str], status: str, cpu: float
             "checks_off": d.checks_off, "suggested": {n: list(r.overrides) for n, r in d.remedies.items()}}
 
 
-def independent_quality(run_dir: Path, metric: str, data: str = "") -> Optional[Dict[str, float]]:
-    """The metric of the best and of the last checkpoint on fresh samples (n=2000, other seeds),
-    against ``data`` (default: the run's own), the ground truth of whether quality got worse."""
+def independent_quality(run_dir: Path, metric: str, data: str = "") -> Optional[Dict[str, Any]]:
+    """Ground truth from fresh samples (n=2000, other seeds) against ``data`` (default: the
+    run's own): the run's metric for the best and the last checkpoint ("best", "latest") and how
+    much of the data the last one reaches ("reach": the share of modes covered on 2-D mixtures,
+    improved recall on images) with how realistic it is ("realism": the share of samples within
+    3 std of a mode, improved precision on images)."""
     import ganforge
     from ganforge.data import load_dataset
     from ganforge.evaluation import RunEvaluator
 
-    if not (run_dir / "checkpoints" / "best").is_dir():
-        return None
-    out = {}
+    out: Dict[str, Any] = {}
     for which in ("best", "latest"):
+        if which == "best" and not (run_dir / "checkpoints" / "best").is_dir():
+            continue
         gen = ganforge.load(run_dir, checkpoint=which, device="cpu")
         cfg = gen.cfg
         dataset = load_dataset(data or cfg.data, cfg.image_size, **({} if data else cfg.data_options))
-        evaluator = RunEvaluator(dataset, cfg.metrics, cfg.extractor, 2000)
+        image = dataset.kind == "image"
+        names = list(dict.fromkeys(list(cfg.metrics) + (["prdc"] if image and which == "latest" else [])))
+        evaluator = RunEvaluator(dataset, names, cfg.extractor, 2000)
         seeds = iter(range(10_000, 10_100))
-        out[which] = evaluator(lambda n: gen.sample(n, seed=next(seeds)))[metric]
+        results = evaluator(lambda n: gen.sample(n, seed=next(seeds)))
+        out[which] = results.get(metric)
+        if which == "latest" and (image or dataset.modes is not None):
+            out["reach"] = results["recall"] if image else results["modes_covered"] / len(dataset.modes[0])
+            out["realism"] = results["precision"] if image else results["high_quality"]
     return out
 
 
@@ -117,35 +126,47 @@ def run_one(name: str, fix: List[str]) -> None:
         status = "finished"
     except Exception as err:  # a run the monitor stopped is a result too
         status = f"stopped: {type(err).__name__}"
-    row = summarize(out, case, fix, status, time.process_time() - cpu0)
+    cpu = time.process_time() - cpu0
+    (out / "cpu_seconds").write_text(f"{cpu:.1f}")  # kept with the run, should the summary fail
+    row = summarize(out, case, fix, status, cpu)
     with open(RESULTS, "a") as fh:
         fh.write(json.dumps(row) + "\n")
 
 
 def launch(name: str, fix: List[str], snapshot: Path) -> None:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(snapshot)}
-    cmd = ["nice", "-n", "10", sys.executable, __file__, "--child", name, "--fix", json.dumps(fix)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(snapshot), "GANFORGE_DIAGNOSIS_ROOT": str(ROOT)}
+    script = snapshot / "benchmarks" / Path(__file__).name
+    cmd = ["nice", "-n", "10", sys.executable, str(script), "--child", name, "--fix", json.dumps(fix)]
     print(f"running {name}{' with ' + ' '.join(fix) if fix else ''}", file=sys.stderr, flush=True)
     subprocess.call(cmd, env=env)
 
 
 def snapshot_source() -> Path:
-    """A frozen copy of the package, so editing the tree never changes a suite already running."""
+    """A frozen copy of the package and of these scripts, so editing the tree never changes a
+    suite already running (results and run directories still go to the tree's own places)."""
     target = WORK / "src" / time.strftime("%Y%m%d-%H%M%S")
     shutil.copytree(ROOT / "src" / "ganforge", target / "ganforge", ignore=shutil.ignore_patterns("__pycache__"))
+    (target / "benchmarks").mkdir()
+    for script in HERE.glob("*.py"):
+        shutil.copy(script, target / "benchmarks" / script.name)
     return target
 
 
 def fix_for(row: Dict[str, Any]) -> List[str]:
-    """The change the monitor suggests for the sick case's own label (what a user would apply)."""
-    from ganforge.train.remedies import remedy, run_context
-    from ganforge.config import resolve_config
-
+    """The change the monitor suggests for the sick case's own label: what ``ganforge doctor``
+    printed for the sick run (what a user would apply), else the same remedy computed here."""
     case = CASES[row["case"]]
-    if case.name == "nan-injection":
-        return []  # the rollback is the remedy; the run itself shows whether it recovered
+    if not case.confirm:
+        return []  # a fault the run survives: the rollback is the remedy, the run itself shows the outcome
+    suggested = row.get("suggested", {}).get(case.labels[0])
+    if suggested:
+        return list(suggested)
+    from ganforge.config import resolve_config
+    from ganforge.data.dataset import holdout_size
+    from ganforge.train.remedies import remedy, run_context
+
     cfg = resolve_config(case.recipe, list(case.overrides))
-    items = 90 if case.name == "small-data" else 10**9
+    items = SMALL[case.name] - holdout_size(SMALL[case.name]) if case.name in SMALL else 10**9
     return list(remedy(case.labels[0], run_context(cfg, items)).overrides)
 
 
@@ -166,6 +187,35 @@ def run_suite(names: List[str], fixes: bool) -> None:
                 launch(name, fix, snapshot)
 
 
+def summarize_existing(names: List[str]) -> None:
+    """Result rows for run directories whose child died before writing one (no training)."""
+    from ganforge.train.diagnosis import diagnose
+
+    rows = load_results()
+    for name in names:
+        for key in (name, name + "+fix"):
+            run_dir = WORK / key
+            if key in rows or not (run_dir / "metrics.jsonl").exists() or not (run_dir / "config.yaml").exists():
+                continue
+            status = diagnose(run_dir).status
+            fix = fix_for({"case": name}) if key.endswith("+fix") else []
+            cpu_file = run_dir / "cpu_seconds"
+            cpu = float(cpu_file.read_text()) if cpu_file.exists() else 0.0
+            row = summarize(run_dir, CASES[name], fix, "finished" if status == "finished" else f"stopped: {status}", cpu)
+            with open(RESULTS, "a") as fh:
+                fh.write(json.dumps(row) + "\n")
+
+
+def reevaluate(names: List[str]) -> None:
+    """Recompute the ground-truth evaluation of saved runs (after its definition changed)."""
+    for key, row in list(load_results().items()):
+        run_dir = WORK / key
+        if row["case"] in names and row["metric"] and (run_dir / "checkpoints").is_dir():
+            row["independent"] = independent_quality(run_dir, row["metric"], CASES[row["case"]].eval_data)
+            with open(RESULTS, "a") as fh:
+                fh.write(json.dumps(row) + "\n")
+
+
 def recheck_all(names: List[str]) -> None:
     """Append result rows with flags recomputed from each saved run's statistics."""
     rows = load_results()
@@ -184,6 +234,8 @@ def main(argv=None) -> None:
     parser.add_argument("--cases", help="comma-separated case names (default: all)")
     parser.add_argument("--no-run", action="store_true", help="only print tables from saved results")
     parser.add_argument("--no-fix", action="store_true", help="skip the reruns with the suggested change")
+    parser.add_argument("--summarize", action="store_true", help="write result rows for saved runs that lack one")
+    parser.add_argument("--reevaluate", action="store_true", help="recompute the saved runs' ground-truth evaluation")
     parser.add_argument("--recheck", action="store_true",
                         help="recompute the saved runs' flags from their logged statistics (no training)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -191,11 +243,16 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         return run_one(args.child, json.loads(args.fix))
+    register_nan_injection()  # the saved config of that case names it
     names = args.cases.split(",") if args.cases else list(CASES)
     unknown = [n for n in names if n not in CASES]
     if unknown:
         parser.error(f"unknown cases {unknown}; choose from {', '.join(CASES)}")
-    if args.recheck:
+    if args.summarize:
+        summarize_existing(names)
+    elif args.reevaluate:
+        reevaluate(names)
+    elif args.recheck:
         recheck_all(names)
     elif not args.no_run:
         run_suite(names, not args.no_fix)

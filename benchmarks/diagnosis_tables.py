@@ -13,6 +13,8 @@ FLAGS = ("mode_collapse", "d_overfitting", "vanishing_g_gradient", "divergence",
 TURN_MARGIN = 0.1  # an evaluation this much worse than the best marks the metric's turn
 RECOVERY = 0.75
 SICK_RATIO = 1.5
+REACH_2D = 0.75  # share of a mixture's modes covered
+REACH_RATIO = 0.5  # recall relative to the healthy run of the recipe
 Row = Dict[str, Any]
 
 
@@ -58,26 +60,56 @@ def turn_step(row: Row) -> Optional[int]:
 
 
 def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
-    """(labels confirmed by the outcome, note). quality_worsening: the last checkpoint scores
-    TURN_MARGIN worse than the best on fresh samples; an induced pathology counts once the run stopped or ended SICK_RATIO worse than its
-    healthy reference, or without a reference by construction."""
+    """(labels confirmed by the outcome, note); None as labels excludes the run from scoring.
+
+    An induced pathology counts once the run stopped, or ended SICK_RATIO worse than its healthy
+    reference at the same step, or has no reference. Mode collapse is read from fresh samples
+    (see :func:`collapse_outcome`); quality_worsening when the last checkpoint scores TURN_MARGIN
+    worse than the best one on fresh samples."""
     case = CASES[row["case"]]
     labels = list(case.labels)
-    note = ""
+    notes = []
     ref = rows.get(case.reference)
-    if labels and ref and final(row) is not None and not row["status"].startswith("stopped"):
+    if labels and case.confirm and ref and final(row) is not None and not row["status"].startswith("stopped"):
         healthy_then = value_at(ref, row["evals"][-1][0])
         if healthy_then is not None and not worse(final(row), healthy_then, row["direction"], SICK_RATIO):
-            labels, note = [], f"stayed healthy ({row['metric']} {final(row):.3g}, healthy run {healthy_then:.3g})"
-    ind = row.get("independent")
-    if ind and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN):
+            labels = []
+            notes.append(f"stayed healthy ({row['metric']} {final(row):.3g}, healthy run {healthy_then:.3g})")
+    outcome = collapse_outcome(row, ref)
+    if outcome == "failed" and "mode_collapse" in labels:
+        return None, "failed to learn: samples not realistic enough to call it a collapse"
+    if outcome == "collapsed" and "mode_collapse" not in labels:
+        labels.append("mode_collapse")
+        notes.append("collapsed (fresh samples)")
+    ind = row.get("independent") or {}
+    if ind.get("best") is not None and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN):
         labels.append("quality_worsening")
-    return tuple(labels), note
+    return tuple(labels), "; ".join(notes)
+
+
+def collapse_outcome(row: Row, ref: Optional[Row]) -> str:
+    """From the last checkpoint's fresh samples: "collapsed" (realistic but reaching little of the
+    data: under REACH_2D of a mixture's modes, or under REACH_RATIO of the healthy reference's
+    recall), "failed" (not realistic: under half a mixture's samples on a mode, or under half the
+    reference's precision), else "" (varied, or not measurable)."""
+    ind = row.get("independent") or {}
+    if ind.get("reach") is None:
+        return ""
+    if row["metric"] in ("high_quality", "modes_covered", "reverse_kl"):
+        realistic, narrow = ind["realism"] >= 0.5, ind["reach"] < REACH_2D
+    else:
+        base = (ref or {}).get("independent") or {}
+        if base.get("reach") is None:
+            return ""
+        realistic, narrow = ind["realism"] >= 0.5 * base["realism"], ind["reach"] < REACH_RATIO * base["reach"]
+    if not realistic:
+        return "failed"
+    return "collapsed" if narrow else ""
 
 
 def precision_recall(rows: Dict[str, Row]) -> List[str]:
     out = ["| flag | labelled runs | flagged | true positives | precision | recall |", "|---|---|---|---|---|---|"]
-    base = [r for r in rows.values() if not r["fix"]]
+    base = [r for r in rows.values() if not r["fix"] and truth(r, rows)[0] is not None]
     for flag in FLAGS:
         lab = [r for r in base if flag in truth(r, rows)[0]]
         hit = [r for r in base if flag in raised(r)]
@@ -95,6 +127,7 @@ def per_run(rows: Dict[str, Row]) -> List[str]:
         if r["fix"]:
             continue
         labels, note = truth(r, rows)
+        labels = labels if labels is not None else ("not scored",)
         flags = ", ".join(f"{n} ({s})" for n, s in raised(r).items()) or "none"
         metric = "-"
         if r["evals"]:
@@ -104,7 +137,7 @@ def per_run(rows: Dict[str, Row]) -> List[str]:
         turn = turn_step(r)
         label = ", ".join(labels) or "healthy"
         out.append(f"| {r['run']} | {r['recipe']} | {r['last_step']}/{r['steps']} | {label}{' - ' + note if note else ''} "
-                   f"| {flags} | {metric} | {turn if turn is not None else '-'} | {r['cpu_s']:.0f} |")
+                   f"| {flags} | {metric} | {turn if turn is not None else '-'} | {round(r['cpu_s']) if r['cpu_s'] else '-'} |")
     return out
 
 
@@ -115,7 +148,7 @@ def delays(rows: Dict[str, Row]) -> List[str]:
             continue
         labels, _ = truth(r, rows)
         turn = turn_step(r)
-        for flag in labels:
+        for flag in labels or ():
             first = raised(r).get(flag)
             if first is None:
                 continue
@@ -127,7 +160,7 @@ def delays(rows: Dict[str, Row]) -> List[str]:
 
 def healthy_false_flags(rows: Dict[str, Row]) -> Tuple[int, int, List[str]]:
     """(healthy runs, runs with any flag, 'run: flags' lines)."""
-    healthy = [r for r in rows.values() if not r["fix"] and not truth(r, rows)[0]]
+    healthy = [r for r in rows.values() if not r["fix"] and truth(r, rows)[0] == ()]
     bad = [f"{r['run']}: {', '.join(raised(r))}" for r in healthy if raised(r)]
     return len(healthy), len(bad), bad
 
@@ -137,7 +170,7 @@ def recoveries(rows: Dict[str, Row]) -> List[str]:
     for flag in FLAGS[:4]:
         tried, ok, notes = 0, 0, []
         for r in rows.values():
-            if r["fix"] or flag not in truth(r, rows)[0] or flag not in raised(r):
+            if r["fix"] or flag not in (truth(r, rows)[0] or ()) or flag not in raised(r):
                 continue
             fixed = rows.get(r["run"] + "+fix")
             tried += 1

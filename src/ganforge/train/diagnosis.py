@@ -118,6 +118,11 @@ def _spans(rows: Sequence[Dict[str, Any]]) -> List[FlagSpan]:
     return sorted(spans.values(), key=lambda s: s.first)
 
 
+def _context(cfg, health: Dict[str, Any]) -> Dict[str, Any]:
+    """The remedies' view of a run, from its config and ``health.json``."""
+    return run_context(cfg, int(health.get("train_items", 0)) or UNKNOWN_ITEMS, int(health.get("data_dim", 0)))
+
+
 def recheck(run_dir, cfg, rows: Sequence[Dict[str, Any]], health: Dict[str, Any],
             thresholds: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
     """``rows`` with every flag recomputed by today's checks from the logged statistics, under the
@@ -125,8 +130,7 @@ def recheck(run_dir, cfg, rows: Sequence[Dict[str, Any]], health: Dict[str, Any]
     changed the run); evaluation flags are re-derived from the evaluation rows."""
     from .guard import loss_scales, quality_row
 
-    context = {**run_context(cfg, int(health.get("train_items", 0)) or UNKNOWN_ITEMS),
-               "loss_scales": loss_scales(cfg.loss)}
+    context = {**_context(cfg, health), "loss_scales": loss_scales(cfg.loss)}
     monitor = HealthMonitor({**cfg.health, **(thresholds or {})}, context, health.get("checks_off", {}))
     metric = cfg.best_metric or _first_metric(rows)
     out = []
@@ -174,8 +178,7 @@ def diagnose(run_dir, recheck_with: Optional[Dict[str, Any]] = None) -> Diagnosi
         off = dict(health.get("checks_off", {}))
     flags = _spans(rows)
     flagged = {s.name for s in flags} | ({"divergence"} if any(r.get("event") == "rollback" for r in rows) else set())
-    context = run_context(cfg, int(health.get("train_items", 0)) or UNKNOWN_ITEMS)
-    remedies = {name: remedy(name, context) for name in PRIORITY if name in flagged}
+    remedies = {name: remedy(name, _context(cfg, health)) for name in PRIORITY if name in flagged}
     return Diagnosis(run=run, name=cfg.name, status=_status(run, rows, step, cfg.steps, cfg.max_rollbacks), step=step,
                      steps=cfg.steps, checkpoint=checkpoint, metric=metric if evals else None, best=best,
                      last=evals[-1] if evals else None, flags=flags,

@@ -102,11 +102,12 @@ class HealthGuard:
             self.probe = HealthProbe(trainer.objective, trainer.dataset, trainer.train_index(), trainer.holdout, z,
                                      labels, cfg.extractor, cfg.batch_size, get_loss(cfg.loss), cfg.seed)
         self.disabled = disabled_checks(cfg, trainer.dataset.info()["kind"], len(trainer.holdout), latent)
-        context = {**run_context(cfg, len(trainer.train_index())), "loss_scales": loss_scales(cfg.loss)}
+        data_dim = int(torch.tensor(trainer.dataset.shape).prod())
+        context = {**run_context(cfg, len(trainer.train_index()), data_dim), "loss_scales": loss_scales(cfg.loss)}
         self.monitor = HealthMonitor(cfg.health, context, self.disabled)
         if is_main():
             write_health_info(trainer.run_dir, {"checks_off": self.disabled, "holdout": len(trainer.holdout),
-                                                "train_items": context["train_items"]})
+                                                "train_items": context["train_items"], "data_dim": data_dim})
             if cfg.progress:
                 for name, why in self.disabled.items():
                     tqdm.write(f"ganforge: health check {name} is off: {why}")

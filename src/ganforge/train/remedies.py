@@ -36,11 +36,12 @@ class Remedy:
         return not any(o.split("=", 1)[0].split(".")[0] in STRUCTURAL for o in self.overrides)
 
 
-def run_context(cfg, train_items: int) -> Dict[str, Any]:
-    """The settings remedies depend on, as plain values (``cfg``: a TrainConfig)."""
+def run_context(cfg, train_items: int, data_dim: int = 0) -> Dict[str, Any]:
+    """The settings remedies depend on, as plain values (``cfg``: a TrainConfig; ``data_dim``:
+    values per sample, 0 if unknown)."""
     return {"loss": cfg.loss, "lr_g": cfg.lr_g, "lr_d": cfg.lr_d, "n_critic": cfg.n_critic, "z_dim": cfg.z_dim,
             "augment": cfg.augment.name, "regularizer": cfg.regularizer, "packing": cfg.packing,
-            "train_items": train_items, "image": bool(cfg.image_size) and train_items > 0}
+            "train_items": train_items, "data_dim": data_dim}
 
 
 def _lr(value: float) -> str:
@@ -48,8 +49,10 @@ def _lr(value: float) -> str:
 
 
 def _collapse(run: Mapping[str, Any]) -> Remedy:
-    if run.get("z_dim", SMALL_Z) < SMALL_Z:
-        return Remedy(("z_dim=64",), f"a {run['z_dim']}-d latent cannot index the data's variety; restart with a larger one")
+    data_dim = run.get("data_dim") or 10**9
+    if run.get("z_dim", SMALL_Z) < min(SMALL_Z, data_dim):
+        return Remedy((f"z_dim={min(64, data_dim)}",),
+                      f"a {run['z_dim']}-d latent cannot index the data's variety; restart with a larger one")
     if run.get("loss") == "minimax":
         return Remedy(("loss=ns",), "the minimax generator loss rewards G for hiding in the few modes D misses; "
                                     "switch to the non-saturating loss")
