@@ -6,7 +6,7 @@ import torch
 
 from ganforge.config import resolve_config
 from ganforge.losses import get_loss
-from ganforge.train.health_stats import ada_overfit, diversity_ratio, generator_signal, mean_pairwise_distance, separation
+from ganforge.train.health_stats import ada_overfit, diversity_ratio, generator_signal, mean_pairwise_distance
 from ganforge.train.probe import untouched
 from ganforge.train.rundir import prepare_new
 from ganforge.train.trainer import Trainer
@@ -20,13 +20,6 @@ def test_ada_overfit_is_eq_1_of_karras_2020():
     assert ada_overfit(5 * d_train + 7, 5 * d_val + 7, 5 * d_gen + 7) == pytest.approx(0.3)
     assert ada_overfit(d_train, d_train, d_gen) == 0.0 and ada_overfit(d_train, d_gen, d_gen) == 1.0
     assert math.isnan(ada_overfit(d_train, d_val, d_train))  # D does not separate reals from fakes
-
-
-def test_separation_is_the_roc_area():
-    assert separation(torch.tensor([2.0, 3.0]), torch.tensor([0.0, 1.0])) == 1.0
-    assert separation(torch.tensor([0.0, 1.0]), torch.tensor([2.0, 3.0])) == 0.0
-    assert separation(torch.tensor([1.0, 1.0]), torch.tensor([1.0])) == 0.5
-    assert separation(torch.tensor([1.0, 3.0]), torch.tensor([2.0])) == 0.5
 
 
 def test_generator_signal_sees_a_saturated_minimax_loss():

@@ -41,40 +41,6 @@ def ada_overfit(d_train: Tensor, d_holdout: Tensor, d_gen: Tensor) -> float:
     return float(d_train.mean() - d_holdout.mean()) / gap
 
 
-def separation(pos: Tensor, neg: Tensor) -> float:
-    """Area under the ROC curve of ``pos`` over ``neg`` (Mann-Whitney U / (n_pos n_neg)): the
-    chance a random ``pos`` value exceeds a random ``neg`` one, ties counting half. 0.5 when D
-    cannot tell the sets apart, 1 when it always ranks ``pos`` higher; free of logit offsets."""
-    a, b = pos.detach().double().reshape(-1, 1), neg.detach().double().reshape(1, -1)
-    if a.numel() == 0 or b.numel() == 0:
-        return math.nan
-    return float((a > b).double().mean() + 0.5 * (a == b).double().mean())
-
-
-def fit_clusters(features: Tensor, k: int = 20, seed: int = 0) -> Tensor:
-    """k-means centroids (k x F) of real features (N x F), fixed seed; k is capped at N // 2."""
-    from sklearn.cluster import KMeans
-
-    x = features.detach().double().cpu().numpy()
-    k = max(1, min(k, len(x) // 2))
-    km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(x)
-    return torch.as_tensor(km.cluster_centers_, dtype=torch.float64)
-
-
-def effective_clusters(centroids: Tensor, features: Tensor) -> float:
-    """exp(entropy) of the nearest-centroid histogram of ``features``: how many clusters the
-    samples spread over (1 when all fall in one, k when spread evenly over k)."""
-    nearest = torch.cdist(features.detach().double().cpu(), centroids).argmin(1)
-    p = torch.bincount(nearest, minlength=len(centroids)).double()
-    p = p[p > 0] / p.sum()
-    return float(torch.exp(-(p * p.log()).sum()))
-
-
-def cluster_ratio(centroids: Tensor, fake: Tensor, real: Tensor) -> float:
-    """Effective clusters reached by ``fake`` over those reached by a real batch of the same size."""
-    return effective_clusters(centroids, fake) / effective_clusters(centroids, real)
-
-
 def median(values) -> float:
     return float(np.median(np.asarray(values, dtype=float)))
 

@@ -16,9 +16,8 @@ from torch import nn
 
 from ..evaluation import auto_extractor
 from ..metrics import create_extractor
-from ..metrics.knn import prdc
-from .health_stats import (ada_overfit, cluster_ratio, fit_clusters, generator_signal, mean_pairwise_distance,
-                           separation)
+from ..metrics.knn import precision_recall
+from .health_stats import ada_overfit, diversity_ratio, generator_signal
 
 Tensor = torch.Tensor
 FEATURE_REFERENCE = 1000  # real items whose k-NN balls the fakes must reach
@@ -72,7 +71,6 @@ class HealthProbe:
         self.features = feature_fn(dataset, extractor)
         self.reference = self.features(self._real(self.reference_rows)[0].to(self.device))
         self.real_feats = self.features(self._real(self.train_rows)[0].to(self.device))
-        self.clusters = fit_clusters(self.reference)
         self.d_checks = len(self.holdout_rows) > 0 and self._scores(self._real(self.train_rows[:2])) is not None
 
     def _real(self, rows: Tensor):
@@ -103,7 +101,10 @@ class HealthProbe:
                 net.train(was)
 
     def measure(self) -> Dict[str, float]:
-        """Statistics of one check."""
+        """One check's statistics: ``d_train``, ``d_holdout``, ``d_gen`` (mean D outputs),
+        ``overfit`` (r_v) and ``g_signal`` when D judges lone samples and data is held out;
+        ``recall``, ``precision`` and ``diversity`` of the fixed fakes in feature space, each over
+        the same statistic for the fixed real batch."""
         stats: Dict[str, float] = {}
         gen = self.objective.generator
         if self.d_checks:
@@ -111,20 +112,15 @@ class HealthProbe:
             d_train = self._scores(self._real(self.train_rows))
             d_hold = self._scores(self._real(self.holdout_rows))
             d_gen = self._scores((fake, self.labels))
+            real = d_train if self.loss.g_needs_real else None
             stats.update(d_train=float(d_train.mean()), d_holdout=float(d_hold.mean()), d_gen=float(d_gen.mean()),
-                         overfit=ada_overfit(d_train, d_hold, d_gen), sep_holdout=separation(d_hold, d_gen),
-                         sep_train=separation(d_train, d_gen), sep_memo=separation(d_train, d_hold),
-                         g_signal=generator_signal(self.loss.g_loss, d_gen, d_train if self.loss.g_needs_real else None))
-        for tag, net in (("", gen),):
-            feats = self.features(self._fakes(net, train_mode=False))
-            if not bool(torch.isfinite(feats).all()):  # a diverged G: the divergence check speaks
-                continue
-            fake_q = prdc(self.reference, feats)
-            real_q = prdc(self.reference, self.real_feats)
-            stats[f"coverage{tag}"] = fake_q["coverage"] / max(real_q["coverage"], 1e-12)
-            stats[f"precision{tag}"] = fake_q["precision"] / max(real_q["precision"], 1e-12)
-            stats[f"recall{tag}"] = fake_q["recall"] / max(real_q["recall"], 1e-12)
-            stats[f"density{tag}"] = fake_q["density"] / max(real_q["density"], 1e-12)
-            stats[f"spread{tag}"] = cluster_ratio(self.clusters, feats, self.real_feats)
-            stats[f"diversity{tag}"] = mean_pairwise_distance(feats) / max(mean_pairwise_distance(self.real_feats), 1e-12)
+                         overfit=ada_overfit(d_train, d_hold, d_gen),
+                         g_signal=generator_signal(self.loss.g_loss, d_gen, real))
+        feats = self.features(self._fakes(gen, train_mode=False))
+        if not bool(torch.isfinite(feats).all()):  # a diverged G: the divergence check speaks
+            return stats
+        fake_q, real_q = precision_recall(self.reference, feats), precision_recall(self.reference, self.real_feats)
+        stats["recall"] = fake_q["recall"] / max(real_q["recall"], 1e-12)
+        stats["precision"] = fake_q["precision"] / max(real_q["precision"], 1e-12)
+        stats["diversity"] = diversity_ratio(feats, self.real_feats)
         return stats
