@@ -16,8 +16,8 @@ import torch
 # Evaluation during the suite's runs: often enough to see a trend, few samples to stay cheap.
 MNIST_EVAL = ["metrics=[fid]", "eval_n=1000"]
 QUIET = ["report=false", "progress=false", "tensorboard=false"]
-# ResNet/StyleGAN families cost 1-4 CPU s per step: 200 steps, logged densely, is what fits.
-HEAVY = ["steps=200", "log_every=20", "sample_every=100", "checkpoint_every=100", "eval_every=50", "eval_n=500"]
+# ResNet/StyleGAN families cost 1-4 CPU s per step: 120 steps, logged densely, is what fits.
+HEAVY = ["steps=120", "log_every=10", "sample_every=60", "checkpoint_every=60", "eval_every=40", "eval_n=500"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _dcgan(name, overrides=(), labels=(), note="", steps=1500):
 
 def _heavy(recipe, metrics=True):
     extra = tuple(HEAVY) + (("metrics=[fid]",) if metrics else ("metrics=[]",))
-    return Case(recipe, recipe, extra, note="shortened to 200 steps")
+    return Case(recipe, recipe, extra, note="shortened to 120 steps")
 
 
 

@@ -92,3 +92,20 @@ def test_healthy_short_run_raises_no_divergence(tmp_path, tiny_ring8):
     trainer = make_trainer(tmp_path, tiny_ring8)
     trainer.fit()
     assert not any("divergence" in r.get("flags", []) for r in rows(trainer))
+
+
+@pytest.mark.parametrize("recipe, overrides, off", [
+    ("pix2pix-edges", ["image_size=16", "generator.width=4", "discriminator.width=4", "batch_size=4"],
+     {"mode_collapse", "d_overfitting", "quality_worsening"}),
+    ("tabular", ["batch_size=20", "objective.pac=10"], {"mode_collapse", "d_overfitting", "quality_worsening"}),
+])
+def test_tables_and_translation_switch_the_checks_they_cannot_support_off(tmp_path, recipe, overrides, off):
+    cfg = resolve_config(recipe, overrides + ["steps=2", "log_every=1", "progress=false", "report=false"])
+    prepare_new(tmp_path / "run", cfg)
+    trainer = Trainer(cfg, tmp_path / "run")
+    assert len(trainer.holdout) == 0 and trainer.stream.index is None  # their training data stays whole
+    trainer.fit()
+    info = json.loads((tmp_path / "run" / "health.json").read_text())
+    assert set(info["checks_off"]) == off
+    logged = [r for r in rows(trainer) if "loss_d" in r]
+    assert logged and all("overfit" not in r and r["flags"] == [] for r in logged)
