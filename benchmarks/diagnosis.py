@@ -82,7 +82,7 @@ def independent_quality(run_dir: Path, metric: str, data: str = "") -> Optional[
     3 std of a mode, improved precision on images)."""
     import ganforge
     from ganforge.data import load_dataset
-    from ganforge.evaluation import RunEvaluator
+    from ganforge.metrics.run_evaluator import RunEvaluator
 
     out: Dict[str, Any] = {}
     for which in ("best", "latest"):

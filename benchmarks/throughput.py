@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_info, print_machine  # noqa: E402
 
 from ganforge.config import resolve_config  # noqa: E402
+from ganforge.nets.generate import generate  # noqa: E402
 from ganforge.train.rundir import prepare_new  # noqa: E402
-from ganforge.train.sampling import generate  # noqa: E402
 from ganforge.train.trainer import Trainer  # noqa: E402
 
 MODELS = {

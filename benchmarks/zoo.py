@@ -2,7 +2,7 @@
 
 For each recipe: a short timing run gives seconds per 1k generator steps, then a run of
 ``--budget`` seconds' worth of steps is trained and its EMA generator evaluated with
-``ganforge.evaluation.RunEvaluator`` (MNIST-classifier features: FID, KID, precision, recall).
+``ganforge.metrics.run_evaluator.RunEvaluator`` (MNIST-classifier features: FID, KID, precision, recall).
 Prints a markdown table plus the machine description; ``--json`` also saves the rows.
 
     OMP_NUM_THREADS=2 PYTHONPATH=src python benchmarks/zoo.py --budget 120 --image-size 32
@@ -24,7 +24,7 @@ from machine import machine_info, print_machine  # noqa: E402
 import ganforge  # noqa: E402
 from ganforge.config import resolve_config  # noqa: E402
 from ganforge.data import load_dataset  # noqa: E402
-from ganforge.evaluation import RunEvaluator  # noqa: E402
+from ganforge.metrics.run_evaluator import RunEvaluator  # noqa: E402
 
 RECIPES = ["dcgan-mnist", "mnist-cgan", "mnist-acgan", "sngan-mnist", "biggan-mnist", "stylegan2-mnist",
            "r3gan-mnist", "progan-mnist"]

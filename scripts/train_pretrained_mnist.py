@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 import ganforge
-from ganforge.pretrained import export_pretrained
+from ganforge.loading import export_pretrained
 
 OVERRIDES = ["z_dim=64", "generator.width=32", "discriminator.width=32", "metrics=[]",
              "sample_every=500", "checkpoint_every=500", "ema=0.995", "seed=0"]

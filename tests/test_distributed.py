@@ -11,9 +11,9 @@ import torch.multiprocessing as mp
 from safetensors.torch import load_file
 from torch import nn
 
+from ganforge import distributed as dist
 from ganforge.config import resolve_config
 from ganforge.objectives import OBJECTIVES, Objective
-from ganforge.train import distributed as dist
 from ganforge.train.checkpoint import latest_checkpoint
 from ganforge.train.rundir import prepare_new
 from ganforge.train.trainer import Trainer

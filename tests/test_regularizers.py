@@ -31,8 +31,14 @@ def test_penalties_are_differentiable_wrt_critic_parameters():
 
 def test_linear_penalty_schedule_falls_to_zero_between_its_fractions():
     from ganforge.config import resolve_config
+    from ganforge.data import load_dataset
+    from ganforge.objectives import build_objective
     from ganforge.objectives.gan import reg_factor
 
-    cfg = resolve_config("ring8", ["reg_schedule=linear", "reg_decay_start=0.2", "reg_decay_end=0.6"])
-    assert [reg_factor(cfg, p) for p in (0.0, 0.2, 0.4, 0.6, 1.0)] == pytest.approx([1, 1, 0.5, 0, 0])
-    assert reg_factor(resolve_config("ring8"), 0.9) == 1.0
+    def objective(*overrides):  # the schedule's options live in the objective
+        cfg = resolve_config("ring8", list(overrides))
+        return build_objective(cfg, load_dataset(cfg.data).info())
+
+    obj = objective("reg_schedule=linear", "reg_decay_start=0.2", "reg_decay_end=0.6")
+    assert [reg_factor(obj, p) for p in (0.0, 0.2, 0.4, 0.6, 1.0)] == pytest.approx([1, 1, 0.5, 0, 0])
+    assert reg_factor(objective(), 0.9) == 1.0

@@ -1,29 +1,22 @@
-"""Public Python API mirroring the command line: ``train``, ``load``, ``list_recipes``."""
+"""Public Python API mirroring the command line: ``train``, ``load``, ``list_recipes``.
+
+The Python face of the package: it composes the lower floors (training, the end-of-training
+report, loading) and nothing inside the package imports it.
+"""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-import torch
-
-from .config import TrainConfig, resolve_config
+from . import distributed as dist
+from .config import TrainConfig
+from .config import list_recipes as _list_recipes
 from .data.dataset import Dataset  # noqa: F401  (re-exported type for users)
-from .errors import ConfigError
-from .objectives import Objective, build_objective
-from .objectives.gan import GANObjective
-from .train import checkpoint as ckpt
-from .train import distributed as dist
-from .train.devices import pick_device
-from .train.rundir import (
-    default_run_dir,
-    load_run_config,
-    prepare_new,
-    read_data_info,
-    require_checkpoint,
-    write_config,
-)
-from .train.sampling import generate
-from .train.trainer import Trainer
+from .generator import Generator
+from .loading import load_generator, resolve_checkpoint  # noqa: F401  (re-exported)
+from .report.html import report_after_training
+from .train.run import run_training
+from .train.rundir import load_run_config
 
 
 def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, out: Union[str, Path, None] = None,
@@ -34,171 +27,12 @@ def train(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None, ou
     are ``key=value`` strings and keyword arguments are overrides too (``steps=500``).
     ``resume`` continues an existing run exactly from its latest checkpoint. ``data`` may be a
     pandas DataFrame (``train("tabular", data=df)``): it is saved as the run's ``table.csv``.
+    When the config says ``report: true`` the run's ``report.html`` is written at the end.
     """
-    frame = None if isinstance(kw.get("data", ""), (str, Path)) else kw.pop("data")  # a pandas DataFrame
-    override_list: List[str] = list(overrides or []) + [f"{k}={v}" for k, v in kw.items()]
-    if resume is not None and frame is not None:
-        raise ConfigError("a resumed run reads the table it was started with; drop data= when resuming")
-    if resume is not None:
-        run_dir = Path(resume)
-        cfg = resolve_config(load_run_config(run_dir), override_list)
-        latest = require_checkpoint(run_dir)
-    else:
-        cfg = resolve_config(recipe, override_list)
-    dist.setup(cfg.device)  # no-op unless launched by torchrun
-    try:
-        if resume is not None:
-            if dist.is_main():
-                write_config(run_dir, cfg)
-            trainer = Trainer(cfg, run_dir)
-            trainer.load_checkpoint(latest)
-        else:
-            # rank 0 names the run (the default name holds a timestamp) and creates it
-            run_dir = dist.broadcast_object(Path(out) if out is not None else default_run_dir(cfg))
-            if frame is not None:  # kept inside the run as CSV, so the run resumes and evaluates alone
-                from .data.tables import FRAME_FILE, prepare_frame, save_frame
-
-                frame = prepare_frame(frame, what="the DataFrame")
-                cfg = resolve_config(cfg, {"data": f"csv:{(run_dir / FRAME_FILE).resolve()}"})
-            if dist.is_main():
-                prepare_new(run_dir, cfg)
-                if frame is not None:
-                    save_frame(frame, run_dir / FRAME_FILE)
-            dist.barrier()
-            trainer = Trainer(cfg, run_dir)
-        run_dir = trainer.fit()
-        if cfg.report and dist.is_main():
-            from .report.html import report_after_training
-
-            report_after_training(run_dir)
-        return run_dir
-    finally:
-        dist.teardown()
-
-
-class Generator:
-    """A trained generator loaded from a run: ``.sample(n, seed=0, labels=None)``."""
-
-    def __init__(self, run_dir: Path, net: torch.nn.Module, cfg: TrainConfig, info: Dict[str, Any],
-                 device: torch.device, objective: Optional[Objective] = None, checkpoint: Optional[Path] = None):
-        self.run_dir, self.net, self.cfg, self.info, self.device = run_dir, net, cfg, info, device
-        self.objective = objective  # decodes outputs (tables -> DataFrame); None: plain tensors
-        self.checkpoint = checkpoint  # where the discriminator lives (rejection sampling)
-        self._critic: Optional[torch.nn.Module] = None
-
-    @property
-    def num_classes(self) -> int:
-        return int(self.info["num_classes"]) if self.cfg.conditional else 0
-
-    @property
-    def kind(self) -> str:
-        return str(self.info["kind"])
-
-    def sample(self, n: int, seed: int = 0, labels: Union[int, Sequence[int], torch.Tensor, None] = None,
-               batch_size: int = 256, where: Optional[Dict[str, Any]] = None, truncation: Optional[float] = None,
-               rejection: Optional[float] = None):
-        """n samples on the CPU: images N x C x H x W in [-1, 1], vectors N x D, or for table
-        runs a pandas DataFrame of n rows (``where={"island": "Dream"}`` keeps to that value).
-        ``truncation``: the truncation trick of generators that support it (biggan, stylegan2).
-        ``rejection``: keep samples by discriminator rejection sampling (DRS) with gamma at this
-        percentile of the scores (95 in the paper); see ``ganforge.rejection``.
-
-        The same seed gives the same samples. For conditional models ``labels`` is one class for
-        all, or one per sample; by default the classes cycle 0, 1, ..., K-1. ``truncation`` is
-        passed to generators that declare ``supports_truncation`` (``forward(z, y, truncation=psi)``).
-        """
-        if n <= 0:
-            raise ConfigError(f"number of samples must be positive, got {n}")
-        kwargs = self.truncation_kwargs(truncation)
-        if rejection is not None:
-            return self._rejection_sample(n, seed, labels, batch_size, rejection, where, kwargs)
-        z = torch.randn(n, self.cfg.z_dim, generator=torch.Generator().manual_seed(seed)).to(self.device)
-        y = self._labels(n, labels)
-        if self.objective is None:
-            if where:
-                raise ConfigError("where= selects rows of table models; this generator samples tensors")
-            return generate(self.net, z, y, batch_size, **kwargs).float().cpu()
-        return self.objective.sample(self.net, z, y, batch_size, seed=seed, where=where, **kwargs)
-
-    def discriminator(self) -> torch.nn.Module:
-        """The run's discriminator from the same checkpoint as G (eval mode), for rejection sampling."""
-        if self._critic is None:
-            if self.checkpoint is None:
-                raise ConfigError("this generator was loaded without its discriminator (pretrained weights); "
-                                  "rejection sampling needs a run directory")
-            objective = build_objective(self.cfg, self.info)
-            ckpt.read_weights(self.checkpoint, {"objective": objective})
-            self._critic = objective.discriminator.to(self.device).eval()
-        return self._critic
-
-    def _rejection_sample(self, n: int, seed: int, labels, batch_size: int, percentile: float,
-                          where, kwargs: Dict[str, float]) -> torch.Tensor:
-        from .rejection import rejection_sample
-
-        if self.checkpoint is None:
-            self.discriminator()  # explains that there is none
-        if not isinstance(self.objective, GANObjective) or type(self.objective).sample is not Objective.sample:
-            raise ConfigError("rejection sampling works on noise-to-image and 2-D/vector GAN runs; "
-                              "sample this run without rejection")
-        if self.cfg.packing > 1:
-            raise ConfigError(f"this run's D judges {self.cfg.packing} samples at once (packing), so it cannot "
-                              "accept or reject single samples; sample without rejection")
-        if where:
-            raise ConfigError("where= selects rows of table models; this generator samples tensors")
-        if self.num_classes and not isinstance(labels, int):
-            raise ConfigError("rejection sampling a conditional model draws one class at a time; pass labels=K "
-                              "(--class K)")
-        critic, rng = self.discriminator(), torch.Generator().manual_seed(seed)
-
-        def draw(k: int):
-            z = torch.randn(k, self.cfg.z_dim, generator=rng).to(self.device)
-            y = self._labels(k, labels)
-            x = generate(self.net, z, y, batch_size, **kwargs)
-            with torch.no_grad():
-                logits = torch.cat([critic(x[i:i + batch_size], None if y is None else y[i:i + batch_size]).logits
-                                    for i in range(0, k, batch_size)])
-            return x.float().cpu(), logits.float().cpu().reshape(k, -1).mean(1)
-
-        return rejection_sample(draw, n, rng, percentile)[0]
-
-    def truncation_kwargs(self, truncation: Optional[float]) -> Dict[str, float]:
-        if truncation is None:
-            return {}
-        if not getattr(self.net, "supports_truncation", False):
-            raise ConfigError(f"generator '{self.cfg.generator.name}' has no truncation trick; "
-                              "use a biggan or stylegan2 generator, or drop --truncation")
-        if truncation < 0:
-            raise ConfigError(f"truncation must be >= 0, got {truncation}")
-        return {"truncation": float(truncation)}
-
-    def _labels(self, n: int, labels) -> Optional[torch.Tensor]:
-        k = self.num_classes
-        if not k:
-            if labels is not None:
-                raise ConfigError("this model is unconditional; drop the class/labels argument")
-            return None
-        if labels is None:
-            y = torch.arange(n) % k
-        elif isinstance(labels, int):
-            y = torch.full((n,), labels)
-        else:
-            y = torch.as_tensor(labels).long()
-            if y.shape != (n,):
-                raise ConfigError(f"labels must be one class or {n} classes, got shape {tuple(y.shape)}")
-        if (y < 0).any() or (y >= k).any():
-            raise ConfigError(f"class must be in 0..{k - 1}, got {y.min().item()}..{y.max().item()}")
-        return y.to(self.device)
-
-
-def resolve_checkpoint(run_dir: Path, checkpoint: Union[str, Path, None]) -> Path:
-    """``None``/``"latest"`` -> newest step checkpoint; ``"best"`` -> the best-metric one; else a path."""
-    if checkpoint in (None, "latest"):
-        return require_checkpoint(run_dir)
-    path = run_dir / "checkpoints" / "best" if checkpoint == "best" else Path(checkpoint)
-    if not path.is_dir():
-        raise ConfigError(f"checkpoint '{checkpoint}' not found in {run_dir}; use latest, best (when the run "
-                          "evaluated metrics) or a checkpoints/step-* directory")
-    return path
+    run_dir = run_training(recipe, out=out, resume=resume, overrides=overrides, **kw)
+    if load_run_config(run_dir).report and dist.is_main():
+        report_after_training(run_dir)
+    return run_dir
 
 
 def load(run_dir: Union[str, Path], device: str = "cpu", checkpoint: Union[str, Path, None] = None) -> Generator:
@@ -207,26 +41,12 @@ def load(run_dir: Union[str, Path], device: str = "cpu", checkpoint: Union[str, 
     ``checkpoint``: ``latest`` (default), ``best`` or a checkpoint directory. ``pretrained:NAME``
     loads a generator shipped with the package (``pretrained:mnist``).
     """
-    from .pretrained import is_pretrained, load_pretrained
-
-    if is_pretrained(run_dir):
-        return load_pretrained(str(run_dir), device)
-    run_dir = Path(run_dir)
-    cfg = load_run_config(run_dir)
-    path = resolve_checkpoint(run_dir, checkpoint)
-    info = read_data_info(run_dir)
-    objective = build_objective(cfg, info)
-    name = "G_ema" if cfg.ema > 0 else "objective"
-    if name == "G_ema":
-        ckpt.read_weights(path, {"G_ema": objective.generator})
-    else:
-        ckpt.read_weights(path, {"objective": objective})
-    dev = pick_device(device)
-    return Generator(run_dir, objective.generator.to(dev).eval(), cfg, info, dev, objective, checkpoint=path)
+    return load_generator(run_dir, device=device, checkpoint=checkpoint)
 
 
-def list_recipes():
+def list_recipes() -> List[Tuple[str, str]]:
     """(name, description) of every shipped recipe."""
-    from .config import list_recipes as _list
+    return _list_recipes()
 
-    return _list()
+
+__all__ = ["Generator", "list_recipes", "load", "train"]

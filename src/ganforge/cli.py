@@ -21,6 +21,26 @@ class _Group(click.Group):
             click.echo(f"ganforge: error: {err}", err=True)
             sys.exit(2)
 
+    def main(self, *args, **kwargs):
+        """Usage errors as one line (``ganforge: error: ...; see ganforge CMD --help``), exit 2."""
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as err:
+            command = err.ctx.command_path if err.ctx is not None else "ganforge"
+            message = " ".join(err.format_message().split()).rstrip(".")
+            click.echo(f"ganforge: error: {message}; see {command} --help", err=True)
+            sys.exit(2)
+        except click.ClickException as err:
+            click.echo(f"ganforge: error: {' '.join(err.format_message().split())}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("ganforge: aborted", err=True)
+            sys.exit(1)
+        if standalone:  # as click does: the process ends here, with the command's exit code
+            sys.exit(code if isinstance(code, int) else 0)
+        return code
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ganforge")

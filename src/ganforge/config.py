@@ -1,8 +1,15 @@
-"""Typed config tree, recipe loading, ``key=value`` overrides and validation.
+"""Typed config tree and its validation.
+
+A run's config is one :class:`TrainConfig`: run-wide keys (data, optimisation, machinery,
+outputs) plus components named by registry (``generator``, ``discriminator``, ``objective``,
+``augment``), each with its own typed options (``generator.width=32``). Options that only
+some objectives understand live in those objectives (``objective.regularizer=r1``); the old
+top-level spellings (``regularizer=r1``) are still read and moved there. Everything, values
+and types included, is checked here, before anything is built or written; every mistake is
+a :class:`ConfigError` with one line naming the key.
 
 A recipe is a YAML file in ``ganforge/recipes/`` (or any path). Overrides use dotted keys
-(``generator.width=32``) with YAML-typed values (``betas=[0.0,0.9]``). Every mistake is a
-:class:`ConfigError` with one line naming the key and the valid choices.
+(``generator.width=32``) with YAML-typed values (``betas=[0.0,0.9]``).
 """
 from __future__ import annotations
 
@@ -11,229 +18,261 @@ from pathlib import Path
 from typing import Any, Dict, List, Literal, Optional, Tuple, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from typing_extensions import Annotated
 
 from .errors import ConfigError
-from .registry import check_options
+from .options import OptionInfo, option_error, options_model, type_name, value_problem
+from .registry import did_you_mean, lookup
 
-REGULARIZERS = ("none", "gp", "r1", "r2", "r1r2")
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict(), AllowInfNan(False)]
+Bool = Annotated[bool, Strict()]
+Str = Annotated[str, Strict()]
+BIG = 10**9  # bounds "absurdly large" counts: a billion steps, samples or batches is a typo
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class Component(Strict):
+class Component(BaseModel):
     """A registry entry by name plus its keyword options (``generator.width=32``,
     ``augment.policy=color,translation``); options are checked against the entry's signature."""
 
     model_config = ConfigDict(extra="allow", validate_assignment=True)
-    name: str
+    name: Str
 
     def kwargs(self) -> Dict[str, Any]:
         return dict(self.model_extra or {})
 
-
-NET_RESERVED = ("z_dim", "shape", "num_classes")
-
-
-def _check_component(registry, comp: "Component", reserved) -> "Component":
-    check_options(registry.get(comp.name), comp.kwargs(), f"{registry.kind} '{comp.name}'", reserved)
-    return comp
+    def get(self, key: str, default: Any = None) -> Any:
+        """One option as set in the config, or ``default`` (the entry's own default applies)."""
+        return (self.model_extra or {}).get(key, default)
 
 
-class TrainConfig(Strict):
-    """Everything one run needs. Field docs double as the recipe reference."""
+# Component keys -> the registry kind that names them.
+COMPONENTS = {"generator": "generator", "discriminator": "discriminator", "objective": "objective",
+              "augment": "augmentation"}
 
-    name: str = "run"
-    description: str = ""
+# Keys that moved from the top level into the objectives that use them, with their old
+# defaults: an old config.yaml (or an old-style override) holding the default for an objective
+# that does not take the key loses it quietly; any other value is an error.
+MOVED_TO_OBJECTIVE: Dict[str, Any] = {
+    "conditional": False, "packing": 1, "instance_noise": 0.0, "freeze_d": 0, "regularizer": "none",
+    "reg_weight": 10.0, "reg_every": 1, "reg_schedule": "constant", "reg_decay_start": 0.0, "reg_decay_end": 1.0,
+}
+
+
+class TrainConfig(BaseModel):
+    """Everything one run needs. Field descriptions double as the recipe reference."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    name: Str = Field("run", description="run name (the default run directory is runs/NAME-TIME)")
+    description: Str = Field("", description="one line shown by ganforge recipes")
     # data
-    data: str = Field("mnist", description="dataset spec: mnist, digits, faces, ring8, grid25, folder:PATH")
-    data_options: Dict[str, Any] = Field(default_factory=dict, description="extra keywords for the data loader")
-    image_size: int = Field(32, gt=0)
-    conditional: bool = False
+    data: Str = Field("mnist", description="dataset spec: mnist, digits, faces, ring8, grid25, folder:PATH, ...")
+    data_options: Dict[str, Any] = Field(default_factory=dict, description="options of the dataset (data_options.flip=false)")
+    image_size: Int = Field(32, gt=0, le=8192, description="side of the square training images, px")
     # networks and objective
-    objective: Component = Component(name="gan")
-    z_dim: int = Field(100, gt=0)
-    generator: Component = Component(name="dcgan")
-    discriminator: Component = Component(name="dcgan")
-    loss: str = "ns"
-    regularizer: Literal[REGULARIZERS] = "none"  # type: ignore[valid-type]
-    reg_weight: float = Field(10.0, ge=0)
-    reg_every: int = Field(1, ge=1, description="lazy regularization interval (D steps)")
-    reg_schedule: Literal["constant", "linear"] = Field(
-        "constant", description="linear: reg_weight falls to 0 between reg_decay_start and reg_decay_end")
-    reg_decay_start: float = Field(0.0, ge=0, le=1, description="fraction of steps where a linear reg schedule starts")
-    reg_decay_end: float = Field(1.0, ge=0, le=1, description="fraction of steps where a linear reg schedule reaches 0")
-    augment: Component = Component(name="none")
-    packing: int = Field(1, ge=1, description="PacGAN: D judges this many samples at once")
-    label_smoothing: float = Field(0.0, ge=0, lt=0.5, description="one-sided: real target 1-s")
-    instance_noise: float = Field(0.0, ge=0, description="std of Gaussian noise on D inputs, annealed to 0")
+    objective: Component = Field(Component(name="gan"), description="what one D step and one G step compute")
+    z_dim: Int = Field(100, gt=0, le=1_000_000, description="latent size")
+    generator: Component = Field(Component(name="dcgan"), description="the generator network")
+    discriminator: Component = Field(Component(name="dcgan"), description="the discriminator network")
+    loss: Str = Field("ns", description="adversarial loss family: ns, minimax, hinge, wasserstein, lsgan, ragan, rpgan")
+    augment: Component = Field(Component(name="none"), description="D-input augmentation: none, diffaugment, ada, diffusion")
+    label_smoothing: Float = Field(0.0, ge=0, lt=0.5, description="one-sided: real target 1-s")
     # transfer learning
-    init_from: Optional[str] = Field(None, description="start G and D from this run's latest weights (new optimizers), "
+    init_from: Optional[Str] = Field(None, description="start G and D from this run's latest weights (new optimizers), "
                                                        "a checkpoint directory, or pretrained:NAME (G only)")
-    freeze_d: int = Field(0, ge=0, description="FreezeD: keep D's input layer and first K blocks fixed")
     # optimisation
-    steps: int = Field(2000, ge=0, description="generator updates")
-    batch_size: int = Field(64, gt=0)
-    lr_g: float = Field(2e-4, gt=0)
-    lr_d: float = Field(2e-4, gt=0)
-    betas: Tuple[float, float] = (0.5, 0.999)
-    lr_schedule: Literal["constant", "linear"] = "constant"
-    lr_decay_start: float = Field(0.5, ge=0, le=1, description="fraction of steps after which linear decay starts")
-    n_critic: int = Field(1, ge=1)
-    ema: float = Field(0.999, ge=0, lt=1, description="EMA decay of G weights; 0 disables")
-    ema_start: int = Field(0, ge=0)
+    steps: Int = Field(2000, ge=0, le=BIG, description="generator updates")
+    batch_size: Int = Field(64, gt=0, le=1_000_000, description="samples per step (per process)")
+    lr_g: Float = Field(2e-4, gt=0, description="generator learning rate (Adam)")
+    lr_d: Float = Field(2e-4, gt=0, description="discriminator learning rate (Adam)")
+    betas: Tuple[Float, Float] = Field((0.5, 0.999), description="Adam betas")
+    lr_schedule: Literal["constant", "linear"] = Field("constant", description="linear: decay to 0 after lr_decay_start")
+    lr_decay_start: Float = Field(0.5, ge=0, le=1, description="fraction of steps after which linear decay starts")
+    n_critic: Int = Field(1, ge=1, le=1000, description="D updates per G update")
+    ema: Float = Field(0.999, ge=0, lt=1, description="EMA decay of G weights; 0 disables")
+    ema_start: Int = Field(0, ge=0, le=BIG, description="step from which the EMA tracks G")
     # machinery
-    seed: int = 0
-    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
-    amp: Literal["off", "bf16", "fp16"] = "off"
-    compile: bool = Field(False, description="torch.compile G and D (falls back to eager with a warning)")
-    channels_last: bool = Field(False, description="channels-last memory format for image networks")
+    seed: Int = Field(0, ge=0, le=2**31 - 1, description="one seed drives everything")
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field("auto", description="auto picks cuda, then mps, then cpu")
+    amp: Literal["off", "bf16", "fp16"] = Field("off", description="mixed precision on CUDA")
+    compile: Bool = Field(False, description="torch.compile G and D (falls back to eager with a warning)")
+    channels_last: Bool = Field(False, description="channels-last memory format for image networks")
     # health monitor
-    monitor: bool = Field(True, description="watch for mode collapse, D overfitting, vanishing gradients, divergence "
+    monitor: Bool = Field(True, description="watch for mode collapse, D overfitting, vanishing gradients, divergence "
                                             "and worsening quality")
     health: Dict[str, Any] = Field(default_factory=dict, description="monitor thresholds (health.overfit_threshold=0.6)")
-    max_rollbacks: int = Field(3, ge=0, description="divergence rollbacks (each halves the learning rates) before stopping")
-    holdout: Union[Literal["auto"], int] = Field(
+    max_rollbacks: Int = Field(3, ge=0, le=1000, description="divergence rollbacks (each halves the learning rates) "
+                                                              "before stopping")
+    holdout: Union[Literal["auto"], Annotated[int, Strict(), Field(ge=0, le=BIG)]] = Field(
         "auto", description="real items kept out of training for the monitor's overfitting check: auto (5%, at most "
-                            "256, when the monitor is on and the objective supports it), a count, or 0 for none")
+                            "256, when the monitor is on and D judges lone samples), a count, or 0 for none")
     # evaluation during training
-    metrics: List[str] = Field(default_factory=list, description="fid, kid, is, prdc, modes, stacked_modes")
-    eval_every: int = Field(0, ge=0, description="evaluate every N steps (0: only at the end when metrics are set)")
-    eval_n: int = Field(2000, ge=2, description="generated samples per evaluation")
-    extractor: str = Field("auto", description="auto, mnist, raw or inception")
-    best_metric: Optional[str] = Field(None, description="result key that picks checkpoints/best (default: first metric's)")
+    metrics: List[Str] = Field(default_factory=list, description="fid, kid, is, prdc, modes, stacked_modes")
+    eval_every: Int = Field(0, ge=0, le=BIG, description="evaluate every N steps (0: only at the end when metrics are set)")
+    eval_n: Int = Field(2000, ge=2, le=BIG, description="generated samples per evaluation")
+    extractor: Str = Field("auto", description="auto, mnist, raw or inception")
+    best_metric: Optional[Str] = Field(None, description="result key that picks checkpoints/best (default: first metric's)")
     # outputs
-    log_every: int = Field(50, ge=1)
-    sample_every: int = Field(500, ge=1)
-    checkpoint_every: int = Field(500, ge=1)
-    keep_checkpoints: int = Field(3, ge=1)
-    num_samples: int = Field(64, gt=0, description="size of the fixed latent batch drawn at each sample step")
-    progress: bool = True
-    report: bool = Field(True, description="write report.html into the run directory when training ends")
-    tensorboard: bool = Field(True, description="also log scalars and samples for TensorBoard when it is installed")
+    log_every: Int = Field(50, ge=1, le=BIG, description="steps between metrics.jsonl rows")
+    sample_every: Int = Field(500, ge=1, le=BIG, description="steps between sample grids")
+    checkpoint_every: Int = Field(500, ge=1, le=BIG, description="steps between checkpoints")
+    keep_checkpoints: Int = Field(3, ge=1, le=10_000, description="step checkpoints kept on disk")
+    num_samples: Int = Field(64, gt=0, le=100_000, description="size of the fixed latent batch drawn at each sample step")
+    progress: Bool = Field(True, description="progress bar on the console")
+    report: Bool = Field(True, description="write report.html into the run directory when training ends")
+    tensorboard: Bool = Field(True, description="also log scalars and samples for TensorBoard when it is installed")
 
-    # Registry lookups raise ConfigError (a ValueError), which pydantic reports against the key.
-    @field_validator("data")
+    @model_validator(mode="before")
     @classmethod
-    def _data_known(cls, v: str) -> str:
-        from .data import DATASETS
-
-        DATASETS.get(v.split(":", 1)[0])
-        return v
-
-    @field_validator("metrics", mode="before")
-    @classmethod
-    def _metrics_known(cls, v: Any) -> List[str]:
-        from .metrics import METRICS
-
-        names = [m.strip() for m in v.split(",") if m.strip()] if isinstance(v, str) else list(v or [])
-        for name in names:
-            METRICS.get(name)
-        return names
-
-    @field_validator("health")
-    @classmethod
-    def _health_known(cls, v: Dict[str, Any]) -> Dict[str, Any]:
-        from .train.health import HealthConfig
-
-        HealthConfig.from_dict(v)
-        return v
-
-    @field_validator("holdout", mode="before")
-    @classmethod
-    def _holdout_valid(cls, v: Any) -> Union[str, int]:
-        if v == "auto" or (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
-            return v
-        raise ValueError(f"holdout must be auto or a count >= 0, got {v!r}")
-
-    @field_validator("best_metric")
-    @classmethod
-    def _best_known(cls, v: Optional[str]) -> Optional[str]:
-        from .evaluation import check_best_metric
-
-        check_best_metric(v)
-        return v
-
-    @field_validator("extractor")
-    @classmethod
-    def _extractor_known(cls, v: str) -> str:
-        from .metrics import EXTRACTORS
-
-        if v != "auto":
-            EXTRACTORS.get(v)
-        return v
-
-    @field_validator("loss")
-    @classmethod
-    def _loss_known(cls, v: str) -> str:
-        from .losses import LOSSES
-
-        LOSSES.get(v)
-        return v
-
-    @field_validator("objective")
-    @classmethod
-    def _objective_known(cls, v: Component) -> Component:
-        from .objectives import OBJECTIVES
-
-        return _check_component(OBJECTIVES, v, ("cfg", "data_info"))
-
-    @field_validator("generator")
-    @classmethod
-    def _generator_known(cls, v: Component) -> Component:
-        from .nets import GENERATORS
-
-        return _check_component(GENERATORS, v, NET_RESERVED)
-
-    @field_validator("discriminator")
-    @classmethod
-    def _discriminator_known(cls, v: Component) -> Component:
-        from .nets import DISCRIMINATORS
-
-        return _check_component(DISCRIMINATORS, v, NET_RESERVED)
-
-    @field_validator("augment")
-    @classmethod
-    def _augment_known(cls, v: Component) -> Component:
-        from .augment import AUGMENTS
-
-        return _check_component(AUGMENTS, v, ("batch_size",))
+    def _split_metrics(cls, raw: Any) -> Any:
+        if isinstance(raw, dict) and isinstance(raw.get("metrics"), str):
+            raw = {**raw, "metrics": [m.strip() for m in raw["metrics"].split(",") if m.strip()]}
+        return raw
 
     @model_validator(mode="after")
-    def _combinations(self) -> "TrainConfig":
-        lipschitz = self.regularizer == "gp" or self.discriminator.kwargs().get("spectral_norm")
-        if self.loss == "wasserstein" and not lipschitz:
-            # Unconstrained critics diverge; say so up front instead of letting a run blow up.
-            raise ValueError("loss=wasserstein needs a Lipschitz constraint; add regularizer=gp "
-                             "or discriminator.spectral_norm=true")
-        if self.packing > 1 and self.conditional:
-            raise ValueError("packing>1 mixes several samples per D input, so it cannot be conditional; "
-                             "use packing=1 or conditional=false")
-        if self.reg_schedule == "linear" and self.reg_decay_end <= self.reg_decay_start:
-            raise ValueError(f"reg_decay_end ({self.reg_decay_end}) must be after reg_decay_start ({self.reg_decay_start})")
-        if self.batch_size % self.packing:
-            raise ValueError(f"batch size {self.batch_size} is not divisible by packing={self.packing}; "
-                             f"choose a batch size that is a multiple of {self.packing}")
-        from .losses import get_loss
-
-        if self.label_smoothing > 0 and not get_loss(self.loss).smoothable:
-            raise ValueError(f"label_smoothing is defined for loss=ns, minimax or lsgan, not loss={self.loss}")
+    def _registered(self) -> "TrainConfig":
+        """Names against their registries, component options against their entries, then each
+        component's own cross-checks (``check_config``): one mechanism for every registry."""
+        lookup("loss").get(self.loss)
+        lookup("dataset").get(self.data.split(":", 1)[0])
+        for name in self.metrics:
+            lookup("metric").get(name)
+        if self.extractor != "auto":
+            lookup("feature extractor").get(self.extractor)
+        if self.best_metric is not None:
+            lookup("best_metric").get(self.best_metric)
+        for key, kind in COMPONENTS.items():
+            _check_component(self, key, kind)
+        data = lookup("dataset")
+        data.validate(self.data.split(":", 1)[0], self.data_options, key="data_options")
+        _check_group(self.health, "health")
+        for key, kind in COMPONENTS.items():
+            check = getattr(lookup(kind).get(getattr(self, key).name), "check_config", None)
+            if check is not None:
+                check(self)
         return self
 
 
-# ----------------------------------------------------------------------------- loading
+def _check_component(cfg: TrainConfig, key: str, kind: str) -> None:
+    comp: Component = getattr(cfg, key)
+    registry = lookup(kind)
+    factory = registry.get(comp.name)
+    options = comp.kwargs()
+    if key == "objective":
+        accepted = {i.name for i in registry.options(comp.name)}
+        for moved in [k for k in options if k in MOVED_TO_OBJECTIVE and k not in accepted]:
+            if options[moved] != MOVED_TO_OBJECTIVE[moved]:
+                valid = ", ".join(sorted(accepted)) or "none"
+                raise ConfigError(f"objective {comp.name} does not support {moved}; its options: {valid}")
+            delattr(comp, moved)
+            options.pop(moved)
+    elif key == "augment" and comp.name != "none":
+        uses = getattr(lookup("objective").get(cfg.objective.name), "components", ("generator", "discriminator"))
+        if "augment" not in uses:
+            raise ConfigError(f"objective {cfg.objective.name} does not support augment; set augment=none")
+    model = options_model(factory, registry.reserved)
+    try:
+        model.model_validate(options)
+    except ValidationError as err:
+        raise ConfigError(option_error(err, model, f"{kind} '{comp.name}'", key)) from None
+
+
+def _check_group(values: Dict[str, Any], kind: str) -> None:
+    """Options of a fixed part (the health monitor) registered as an option group."""
+    groups = lookup("option group")
+    model = options_model(groups.get(kind), groups.reserved)
+    try:
+        model.model_validate(values)
+    except ValidationError as err:
+        raise ConfigError(option_error(err, model, kind, kind)) from None
+
+
+def format_error(err: ValidationError) -> str:
+    """The first validation error as one line naming the key."""
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "config"
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        top = first["loc"][0] if first["loc"] else key
+        valid = ", ".join(sorted(TrainConfig.model_fields))
+        return f"unknown key '{key}'; valid keys: {valid}{did_you_mean(str(top), TrainConfig.model_fields)}"
+    if key == "config":
+        return msg
+    return f"bad value for '{key}': {value_problem(first)}"
+
+
+def build_config(raw: Dict[str, Any]) -> TrainConfig:
+    """A plain dict (a recipe with overrides applied, a run's config.yaml) -> TrainConfig."""
+    raw = normalize(raw)
+    try:
+        return TrainConfig(**raw)
+    except ValidationError as err:
+        raise ConfigError(format_error(err)) from None
+
+
+def normalize(raw: Dict[str, Any]) -> Dict[str, Any]:
+    """Components as ``{"name": ..., options}`` and moved keys inside the objective (old spellings)."""
+    raw = dict(raw)
+    for key in COMPONENTS:
+        if isinstance(raw.get(key), str):
+            raw[key] = {"name": raw[key]}
+        elif isinstance(raw.get(key), dict) and "name" not in raw[key]:  # options for the default component
+            raw[key] = {"name": TrainConfig.model_fields[key].default.name, **raw[key]}
+    moved = {k: raw.pop(k) for k in list(raw) if k in MOVED_TO_OBJECTIVE}
+    if moved:
+        objective = raw.get("objective") if isinstance(raw.get("objective"), dict) else {"name": "gan"}
+        raw["objective"] = {**moved, **objective}  # the objective's own spelling wins
+    return raw
+
+
+def config_to_yaml(cfg: TrainConfig) -> str:
+    return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)
+
+
+def describe_config(cfg: TrainConfig) -> List[OptionInfo]:
+    """Every key of ``cfg``'s tree with its type, default and description: the run-wide keys,
+    then each component's options, the dataset's and the health monitor's (``ganforge options``)."""
+    rows = [OptionInfo(k, type_name(f.annotation), f.get_default(call_default_factory=True), f.description or "")
+            for k, f in TrainConfig.model_fields.items()]
+    for key, kind in COMPONENTS.items():
+        comp = getattr(cfg, key)
+        rows += [OptionInfo(f"{key}.{i.name}", i.type, i.default, i.description)
+                 for i in lookup(kind).options(comp.name)]
+    dataset = cfg.data.split(":", 1)[0]
+    rows += [OptionInfo(f"data_options.{i.name}", i.type, i.default, i.description)
+             for i in lookup("dataset").options(dataset)]
+    rows += [OptionInfo(f"health.{i.name}", i.type, i.default, i.description)
+             for i in lookup("option group").options("health")]
+    return rows
+
+
+# ----------------------------------------------------------------------------- recipes and overrides
 
 def recipe_dir() -> Path:
     return Path(str(resources.files("ganforge") / "recipes"))
+
+
+def read_yaml(path: Path) -> Any:
+    """Plain YAML data from ``path``; a syntax error or a language tag (``!!python/...``) is a
+    one-line ConfigError naming the file and line. Only plain data is ever built."""
+    try:
+        return yaml.safe_load(Path(path).read_text())
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise ConfigError(f"{where}: not a valid config ({problem}); fix the YAML there") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read {path}: {err.strerror if isinstance(err, OSError) else err}") from None
 
 
 def list_recipes() -> List[Tuple[str, str]]:
     """(name, one-line description) of every shipped recipe, sorted by name."""
     out = []
     for path in sorted(recipe_dir().glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text()) or {}
+        raw = read_yaml(path) or {}
         out.append((path.stem, str(raw.get("description", "")).strip().splitlines()[0] if raw.get("description") else ""))
     return out
 
@@ -246,8 +285,9 @@ def load_recipe(recipe: Union[str, Path, None]) -> Dict[str, Any]:
         path = recipe_dir() / f"{recipe}.yaml"
         if not path.exists():
             names = ", ".join(n for n, _ in list_recipes())
-            raise ConfigError(f"unknown recipe '{recipe}'; choose one of: {names} (or a path to a .yaml file)")
-    raw = yaml.safe_load(path.read_text()) or {}
+            raise ConfigError(f"unknown recipe '{recipe}'{did_you_mean(str(recipe), [n for n, _ in list_recipes()])}; "
+                              f"choose one of: {names} (or a path to a .yaml file)")
+    raw = read_yaml(path) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"recipe {path} must be a YAML mapping of keys to values")
     raw.setdefault("name", path.stem)
@@ -266,45 +306,23 @@ def parse_override(item: str) -> Tuple[List[str], Any]:
 
 
 def apply_overrides(raw: Dict[str, Any], overrides: Union[List[str], Dict[str, Any], None]) -> Dict[str, Any]:
-    """Return a copy of ``raw`` with dotted-key overrides applied (list of ``k=v`` or dict)."""
-    raw = yaml.safe_load(yaml.safe_dump(raw))  # deep copy of plain data
+    """Return a copy of ``raw`` with dotted-key overrides applied (list of ``k=v`` or dict).
+    Old top-level spellings of moved keys land in the objective (``regularizer`` ->
+    ``objective.regularizer``), so an override beats the recipe whichever spelling each uses."""
+    raw = normalize(yaml.safe_load(yaml.safe_dump(raw)))  # deep copy of plain data
     items = overrides.items() if isinstance(overrides, dict) else [parse_override(o) for o in (overrides or [])]
     for key, value in items:
-        parts = key.split(".") if isinstance(key, str) else key
+        parts = key.split(".") if isinstance(key, str) else list(key)
+        if len(parts) == 1 and parts[0] in MOVED_TO_OBJECTIVE:
+            parts = ["objective"] + parts
         node = raw
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
-                node[part] = {} if part not in node else {"name": node[part]}
+                default = TrainConfig.model_fields[part].default.name if node is raw and part in COMPONENTS else None
+                node[part] = {} if part not in node and default is None else {"name": node.get(part, default)}
             node = node[part]
         node[parts[-1]] = value
     return raw
-
-
-def _format_error(err: ValidationError) -> str:
-    first = err.errors()[0]
-    key = ".".join(str(p) for p in first["loc"]) or "config"
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        valid = ", ".join(sorted(TrainConfig.model_fields))
-        return f"unknown key '{key}'; valid keys: {valid}"
-    if first["type"] == "literal_error":
-        return f"bad value for '{key}': {msg}"
-    return f"bad value for '{key}': {msg}" if key != "config" else msg
-
-
-COMPONENT_KEYS = ("generator", "discriminator", "objective", "augment")
-
-
-def build_config(raw: Dict[str, Any]) -> TrainConfig:
-    for key in COMPONENT_KEYS:
-        if isinstance(raw.get(key), str):
-            raw[key] = {"name": raw[key]}
-        elif isinstance(raw.get(key), dict) and "name" not in raw[key]:  # options for the default component
-            raw[key] = {"name": TrainConfig.model_fields[key].default.name, **raw[key]}
-    try:
-        return TrainConfig(**raw)
-    except ValidationError as err:
-        raise ConfigError(_format_error(err)) from None
 
 
 def resolve_config(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] = None,
@@ -319,9 +337,12 @@ def resolve_config(recipe: Union[str, Path, Dict[str, Any], TrainConfig, None] =
     return build_config(apply_overrides(raw, overrides))
 
 
-def config_to_yaml(cfg: TrainConfig) -> str:
-    return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)
-
-
 def config_from_file(path: Union[str, Path]) -> TrainConfig:
-    return build_config(yaml.safe_load(Path(path).read_text()))
+    """A run's ``config.yaml`` -> TrainConfig (older layouts are migrated, see MOVED_TO_OBJECTIVE)."""
+    raw = read_yaml(Path(path))
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: not a ganforge config (expected a mapping of keys to values)")
+    try:
+        return build_config(raw)
+    except ConfigError as err:
+        raise ConfigError(f"{path}: {err}") from None

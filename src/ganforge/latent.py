@@ -14,7 +14,7 @@ import torch
 from PIL import Image
 
 from .errors import ConfigError
-from .report.images import make_grid, save_png, to_uint8
+from .images import make_grid, save_png, to_uint8
 
 Tensor = torch.Tensor
 

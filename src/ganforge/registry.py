@@ -1,18 +1,52 @@
-"""One small name -> factory registry shared by data, nets, losses, augments and metrics."""
+"""One small name -> factory registry shared by data, nets, losses, augments, metrics and objectives.
+
+Each registry knows its entries' typed options (``options.py`` derives them from the factory's
+signature) and the keywords its callers supply themselves (``reserved``), so
+``create(name, **kw)`` checks a user's options, values and types included, before it builds.
+
+Registries also form a catalog by kind, which is how ``config.py`` (on a floor below the
+component packages) validates names and options without importing those packages: a lookup
+of a kind nobody has registered yet imports the package that registers it (``LOCATIONS``), the
+same way ``import ganforge`` would.
+"""
 from __future__ import annotations
 
-import inspect
-from typing import Any, Callable, Dict, Iterable, List
+import difflib
+import importlib
+import pkgutil
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
-from .errors import ConfigError
+from .errors import ConfigError, GanforgeError
+from .options import OptionInfo, describe_options, validate_options
+
+# Which package registers each kind (imported on the first lookup of that kind).
+LOCATIONS: Dict[str, str] = {
+    "dataset": "ganforge.data", "generator": "ganforge.nets", "discriminator": "ganforge.nets",
+    "augmentation": "ganforge.augment", "loss": "ganforge.losses", "metric": "ganforge.metrics",
+    "best_metric": "ganforge.metrics", "feature extractor": "ganforge.metrics", "objective": "ganforge.objectives",
+    "feature net": "ganforge.objectives", "option group": "ganforge.train.health",
+}
+_CATALOG: Dict[str, "Registry"] = {}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class Registry:
-    """Maps names to factories: ``@reg.register("name")``, ``reg.create("name", **kw)``."""
+    """Maps names to factories: ``@reg.register("name")``, ``reg.create("name", **kw)``.
 
-    def __init__(self, kind: str):
-        self.kind = kind
+    ``reserved``: keywords the caller passes itself (``shape``, ``z_dim``...), never user options.
+    """
+
+    def __init__(self, kind: str, reserved: Sequence[str] = ()):
+        if kind in _CATALOG:
+            raise ValueError(f"a registry of kind '{kind}' already exists")
+        self.kind, self.reserved = kind, tuple(reserved)
         self._entries: Dict[str, Callable[..., Any]] = {}
+        _CATALOG[kind] = self
 
     def register(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -25,13 +59,37 @@ class Registry:
 
     def get(self, name: str) -> Callable[..., Any]:
         if name not in self._entries:
-            raise ConfigError(f"unknown {self.kind} '{name}'; choose one of: {', '.join(self.names())}")
+            raise ConfigError(f"unknown {self.kind} '{name}'; choose one of: {', '.join(self.names())}"
+                              f"{did_you_mean(str(name), self.names())}")
         return self._entries[name]
 
+    def options(self, name: str) -> List[OptionInfo]:
+        """Every option of entry ``name``: key, type, default and one-line description."""
+        return describe_options(self.get(name), self.reserved)
+
+    def validate(self, name: str, options: Dict[str, Any], key: Optional[str] = None) -> Dict[str, Any]:
+        """``options`` checked against entry ``name`` (names, types, values); returns them typed.
+        Errors name the option as ``key.option`` when ``key`` (its place in the config) is given."""
+        return validate_options(self.get(name), options, self.reserved, f"{self.kind} '{name}'", key)
+
     def create(self, name: str, **kwargs: Any) -> Any:
+        """Build entry ``name``: reserved keywords pass through, the rest are validated first. A
+        constructor's ValueError about its options becomes a one-line ConfigError."""
         factory = self.get(name)
-        check_options(factory, kwargs, f"{self.kind} '{name}'")
-        return factory(**kwargs)
+        given = {k: v for k, v in kwargs.items() if k not in self.reserved}
+        fixed = {k: v for k, v in kwargs.items() if k in self.reserved}
+        options = validate_options(factory, given, self.reserved, f"{self.kind} '{name}'")
+        try:
+            return factory(**fixed, **options)
+        except GanforgeError:
+            raise
+        except ValueError as err:
+            raise ConfigError(f"{self.kind} '{name}' cannot be built: {err}") from err
+        except (MemoryError, RuntimeError) as err:
+            if isinstance(err, MemoryError) or "alloc" in str(err):
+                raise ConfigError(f"{self.kind} '{name}' needs more memory than this machine has; "
+                                  f"use smaller sizes ({_summary(given)})") from err
+            raise
 
     def names(self) -> List[str]:
         return sorted(self._entries)
@@ -40,23 +98,25 @@ class Registry:
         return name in self._entries
 
 
-def accepted_options(factory: Callable[..., Any]) -> Iterable[str] | None:
-    """Keyword names a factory takes, or None when it takes ``**kwargs``."""
-    params = inspect.signature(factory).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
-        return None
-    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"]
+def _summary(options: Dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in options.items()) or "its defaults"
 
 
-def check_options(factory: Callable[..., Any], kwargs: Dict[str, Any], what: str, reserved: Iterable[str] = ()) -> None:
-    """Refuse keywords ``factory`` does not take, naming the valid ones (before anything runs).
+def import_submodules(package: str, path: Iterable[str]) -> None:
+    """Import every module of a component package, so that a new family file registers its
+    entries without an edit anywhere else (call from the package's ``__init__``)."""
+    for module in pkgutil.iter_modules(list(path)):
+        importlib.import_module(f"{package}.{module.name}")
 
-    ``reserved`` names are supplied by the caller, not the user, so they are not offered.
-    """
-    valid = accepted_options(factory)
-    if valid is None:
-        return
-    valid = [v for v in valid if v not in set(reserved)]
-    unknown = sorted(set(kwargs) - set(valid))
-    if unknown:
-        raise ConfigError(f"unknown option '{unknown[0]}' for {what}; valid options: {', '.join(valid)}")
+
+def lookup(kind: str) -> Registry:
+    """The registry of ``kind``, importing the package that fills it when nobody has yet."""
+    if kind in LOCATIONS:  # cheap once imported: a lookup in sys.modules
+        importlib.import_module(LOCATIONS[kind])
+    if kind not in _CATALOG:
+        raise KeyError(f"no registry of kind '{kind}'")
+    return _CATALOG[kind]
+
+
+# Fixed parts of a run whose options the config checks like a component's (``health``).
+OPTION_GROUPS = Registry("option group")

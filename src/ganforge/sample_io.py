@@ -9,7 +9,8 @@ import numpy as np
 import torch
 
 from .errors import ConfigError
-from .report.images import make_grid, save_png, to_uint8
+from .images import make_grid, save_png, to_uint8
+from .tabular.io import write_table
 
 
 def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Optional[int] = None) -> str:
@@ -17,7 +18,6 @@ def write_samples(samples: torch.Tensor, out: Path, grid: bool = False, nrow: Op
     rows) and describe what was written."""
     out = Path(out)
     if not isinstance(samples, torch.Tensor):  # table rows (a pandas DataFrame)
-        from .tabular.io import write_table
 
         return write_table(samples, out)
     if out.suffix == ".npy":

@@ -82,7 +82,8 @@ def test_finite_explosion_rolls_back_and_stops(tmp_path, tiny_ring8):
 
 
 def test_checks_that_cannot_apply_are_off_and_say_why(tmp_path, tiny_ring8):
-    trainer = make_trainer(tmp_path, tiny_ring8 + ["holdout=0", "metrics=[]"])
+    trainer = make_trainer(tmp_path, tiny_ring8 + ["holdout=0", "metrics=[]", "steps=2"])
+    trainer.fit()
     info = json.loads((trainer.run_dir / "health.json").read_text())
     assert set(info["checks_off"]) == {"d_overfitting", "quality_worsening"} and info["holdout"] == 0
     assert "holdout=0" in info["checks_off"]["d_overfitting"]

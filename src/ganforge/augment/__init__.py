@@ -20,7 +20,7 @@ from .diffaugment import DiffAugment, diff_augment
 from .diffusion import DiffusionNoise
 from .feedback import SignFeedback
 
-AUGMENTS = Registry("augmentation")
+AUGMENTS = Registry("augmentation", reserved=("batch_size",))
 AUGMENTS.register("none")(NoAugment)
 AUGMENTS.register("diffaugment")(DiffAugment)
 AUGMENTS.register("ada")(AdaptiveAugment)

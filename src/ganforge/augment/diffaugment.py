@@ -116,7 +116,10 @@ def diff_augment(x: torch.Tensor, policy: Union[str, Sequence[str]] = "color,tra
 
 
 class DiffAugment(Augmenter):
-    """``augment=diffaugment``: fixed-strength DiffAugment with the shared augmenter interface."""
+    """``augment=diffaugment``: fixed-strength DiffAugment with the shared augmenter interface.
+
+    ``policy``: comma-separated transforms: color, translation, cutout. ``strength``: scales every range about
+    its neutral value (0: identity)."""
 
     name = "diffaugment"
 

@@ -16,8 +16,7 @@ from typing import Any, Dict, Optional
 
 import torch
 
-from ..train.distributed import all_ranks_sum, world_size
-
+from ..distributed import all_ranks_sum, world_size
 from ..errors import ConfigError
 
 

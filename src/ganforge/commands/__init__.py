@@ -7,7 +7,7 @@ import click
 
 # Order here is the order in ``ganforge --help``.
 COMMAND_MODULES = ("train", "sample", "eval", "doctor", "translate", "upscale", "report", "serve", "inspect", "augment",
-                   "interpolate", "style_mix", "recipes")
+                   "interpolate", "style_mix", "recipes", "options")
 
 
 def register_commands(group: click.Group) -> None:

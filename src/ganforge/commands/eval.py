@@ -25,8 +25,8 @@ def eval_(run: Path, metric_names: Optional[str], num: Optional[int], extractor:
     from ..api import load
     from ..data import load_dataset
     from ..errors import ConfigError
-    from ..evaluation import RunEvaluator
     from ..metrics import METRICS
+    from ..metrics.run_evaluator import RunEvaluator
 
     gen = load(run, checkpoint=checkpoint, device="auto")
     if gen.kind == "table":  # tables have their own suite: column shapes, pair trends, ML efficacy, privacy

@@ -22,8 +22,8 @@ def style_mix(run: Path, rows: str, cols: str, cutoff: Optional[int], truncation
     Example: ganforge style-mix runs/stylegan2-mnist-... --rows 1,2,3 --cols 4,5,6,7 --out mix.png
     """
     from ..api import load
+    from ..images import make_grid, save_png
     from ..latent import style_mix_grid
-    from ..report.images import make_grid, save_png
 
     gen = load(run)
     col_seeds = parse_seeds(cols)

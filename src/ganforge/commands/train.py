@@ -22,6 +22,7 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
     if nproc > 1:
         sys.exit(launch_torchrun(nproc, args, out, resume))
     from ..api import train as run_train
+    from ..errors import ConfigError
     from ..train.trainer import TrainingInterrupted
 
     recipe = None
@@ -32,10 +33,20 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
         raise click.UsageError("--resume continues a run with its own recipe; drop the recipe name")
     try:
         run_dir = run_train(recipe, out=out, resume=resume, overrides=overrides)
+    except ConfigError as err:
+        if str(err).startswith(("unknown key", "unknown option")) and resume is None:
+            # the one-line error goes to stderr; the full list of keys to stdout
+            from .options import recipe_options
+
+            try:
+                click.echo("\n".join(line.rstrip() for line in recipe_options(recipe)))
+            except ConfigError:
+                pass
+        raise
     except TrainingInterrupted as stop:
         click.echo(f"ganforge: {stop}", err=True)
         sys.exit(130)
-    from ..train.distributed import is_main
+    from ..distributed import is_main
 
     if not is_main():
         return

@@ -6,9 +6,18 @@ works offline from data shipped inside installed packages or on local disk.
 from __future__ import annotations
 
 from . import (  # noqa: F401  (registers the loaders)
-    embedded, folder, mixtures, superres, tables, translation, translation_demos)
+    embedded,
+    folder,
+    mixtures,
+    stacked_mnist,
+    superres,
+    tables,
+    translation,
+    translation_demos,
+)
 from .dataset import BatchStream, Dataset
 from .registry import DATASETS
+from ..registry import import_submodules
 
 
 def load_dataset(spec: str, image_size: int = 32, **kwargs) -> Dataset:
@@ -22,3 +31,5 @@ def list_datasets():
 
 
 __all__ = ["DATASETS", "Dataset", "BatchStream", "load_dataset", "list_datasets"]
+
+import_submodules(__name__, __path__)  # a new family file registers itself: no list to edit

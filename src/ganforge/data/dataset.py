@@ -6,6 +6,8 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from ..errors import DataError
+
 Tensor = torch.Tensor
 
 
@@ -98,8 +100,6 @@ class BatchStream:
 
     def __post_init__(self) -> None:
         if self.size < self.batch_size * self.world_size:
-            from ..errors import DataError
-
             held = f" ({len(self.dataset) - self.size} held out)" if self.index is not None else ""
             raise DataError(f"dataset '{self.dataset.name}' has {self.size} training items{held}, fewer than one "
                             f"batch ({self.batch_size * self.world_size}); lower batch_size or add data")

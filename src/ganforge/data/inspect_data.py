@@ -11,6 +11,10 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 import torch
 
+from ..images import save_grid, save_scatter
+from . import load_dataset
+from .folder import scan_folder
+
 # Near duplicates by pairwise Hamming distance up to this many items; beyond it only equal hashes.
 PAIRWISE_LIMIT = 5_000
 NEAR_BITS = 4  # of 64: visually the same picture after resizing or re-encoding
@@ -54,8 +58,6 @@ def near_duplicate_pairs(hashes: List[int], names: List[str], exact_keys: List[A
 def scan_files(root: Path) -> Dict[str, Any]:
     """Original files of a ``folder:`` dataset, before any resizing."""
     from PIL import Image
-
-    from .folder import scan_folder
 
     files, _, _ = scan_folder(root)
     sizes, modes, unreadable, names, digests, hashes = Counter(), Counter(), [], [], [], []
@@ -105,8 +107,6 @@ def vector_stats(x: torch.Tensor, max_dims: int = 64) -> List[Dict[str, float]]:
 
 def inspect_dataset(spec: str, out: Path, image_size: int = 32, seed: int = 0) -> Dict[str, Any]:
     """Inspect ``spec``, write ``summary.json`` and ``examples.png`` into ``out``; return the summary."""
-    from ..report.images import save_grid, save_scatter
-    from . import load_dataset
 
     out.mkdir(parents=True, exist_ok=True)
     name, _, arg = spec.partition(":")

@@ -18,7 +18,7 @@ import torch
 from ..errors import ConfigError, DataError
 from ..tabular.columns import MAX_INT_LEVELS, as_name_list, check_table, infer_columns
 from ..tabular.conditional import ConditionSampler
-from ..tabular.io import read_table
+from ..tabular.io import read_table, write_table
 from ..tabular.transformer import TableTransformer
 from .dataset import Dataset
 from .registry import DATASETS
@@ -106,9 +106,14 @@ FRAME_FILE = "table.csv"
 def save_frame(df: pd.DataFrame, path: Path) -> None:
     """Save a DataFrame given to ``ganforge.train(data=df)`` as CSV (inside the run, so the run
     can be resumed and re-evaluated without the caller's object)."""
-    from ..tabular.io import write_table
-
     write_table(df, path)
+
+
+# Options every table loader takes (read by ``ganforge options`` and the config checks).
+TABLE_OPTIONS = ("``discrete``: columns to treat as categories. ``continuous``: columns to treat as numbers. "
+                 "``drop``: columns to leave out. ``max_modes``: most Gaussian modes per numeric column. "
+                 "``fit_rows``: rows used to fit the mode normalizers. ``max_int_levels``: integer columns with "
+                 "at most this many values are categories.")
 
 
 @DATASETS.register("penguins")
@@ -119,13 +124,16 @@ def penguins(arg: str = "", image_size: int = 32, discrete=None, continuous=None
                          fit_rows, seed, max_int_levels)
 
 
+penguins.__doc__ += "\n\n" + TABLE_OPTIONS
+
+
 def _file_table(kind: str):
     def load(arg: str = "", image_size: int = 32, discrete=None, continuous=None, drop=None, max_modes: int = 10,
              fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS) -> TableDataset:
         return table_dataset(f"{kind}:{arg}", read_frame(f"{kind}:{arg}", drop), discrete, continuous, None,
                              max_modes, fit_rows, seed, max_int_levels)
 
-    load.__doc__ = f"A table read from a {kind} file: data={kind}:PATH."
+    load.__doc__ = f"A table read from a {kind} file: data={kind}:PATH.\n\n{TABLE_OPTIONS}"
     return load
 
 

@@ -225,6 +225,9 @@ def paired(arg: str = "", image_size: int = 256, load_size: Optional[int] = None
 
     Each pair is resized (shorter side) and center-cropped to ``load_size``, then cut to random
     ``image_size`` crops per batch. ``direction=BtoA`` swaps input and target.
+
+    ``channels_a``: channels of the A images (default: from the files). ``channels_b``: channels of the B
+    images. ``direction``: AtoB or BtoA, which side is the input.
     """
     if direction not in ("AtoB", "BtoA"):
         raise DataError(f"direction must be AtoB or BtoA, got '{direction}'")
@@ -256,7 +259,10 @@ def _domain(folder: Path, load: int, channels: Optional[int], option: str) -> Te
 @DATASETS.register("unpaired")
 def unpaired(arg: str = "", image_size: int = 256, load_size: Optional[int] = None, flip: bool = True,
              channels_a: Optional[int] = None, channels_b: Optional[int] = None) -> UnpairedDataset:
-    """``unpaired:DIR_A,DIR_B``: two folders of images (any counts, names unrelated)."""
+    """``unpaired:DIR_A,DIR_B``: two folders of images (any counts, names unrelated).
+
+    ``channels_a``: channels of the A images (default: from the files). ``channels_b``: channels of the B
+    images."""
     parts = [p for p in arg.split(",") if p]
     if len(parts) != 2:
         raise DataError(f"unpaired data needs two folders: data=unpaired:DIR_A,DIR_B (got '{arg}')")

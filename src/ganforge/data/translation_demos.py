@@ -72,7 +72,10 @@ def edges2photo(arg: str = "", image_size: int = 32, load_size: Optional[int] = 
     and both are cut into ``load_size`` tiles on a half-overlapping grid. The test split is the
     right ``test_fraction`` of every photo; no training tile reaches into it. (Colours of
     entirely unseen photos cannot be inferred from edges, so held-out regions of familiar
-    scenes make the more telling test.)"""
+    scenes make the more telling test.)
+
+    ``scales``: photo sizes, in multiples of load_size, the tiles are cut at. ``test_fraction``: right-hand
+    share of every photo kept for the test split."""
     _check_split(split)
     load = default_load_size(image_size, load_size)
     step = max(1, load // 2)
@@ -124,7 +127,9 @@ def heldout_digits(labels: np.ndarray) -> np.ndarray:
 def thin2thick(arg: str = "", image_size: int = 32, split: str = "train", thick: int = 1):
     """Unpaired MNIST strokes: A = thin skeletons of half the training digits, B = thick
     versions of the other half, so no A image has its own B partner. ``split=test`` returns
-    the 1,000 held-out digits as ground-truth (thin, thick) pairs."""
+    the 1,000 held-out digits as ground-truth (thin, thick) pairs.
+
+    ``thick``: stroke dilation radius of the B domain, px."""
     _check_split(split)
     x, y = _mnist()
     keep = heldout_digits(y) if split == "test" else ~heldout_digits(y)
@@ -142,7 +147,9 @@ def sr_photos(arg: str = "", image_size: int = 32, scale: int = 4, flip: bool = 
               halves: bool = True) -> PairedDataset:
     """x``scale`` super-resolution: HR patches (``image_size`` crops, the HR side) of the demo
     photos at full resolution, plus at half resolution when ``halves`` (more, sharper patches);
-    LR inputs by bicubic down-scaling. The test split's photos are never seen in training."""
+    LR inputs by bicubic down-scaling. The test split's photos are never seen in training.
+
+    ``halves``: also cut patches from each photo at half resolution."""
     _check_split(split)
     shots = photos(split)
     if halves:

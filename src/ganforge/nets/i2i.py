@@ -11,6 +11,8 @@ from typing import Optional
 import torch
 from torch import nn
 
+from ..errors import ConfigError
+
 Tensor = torch.Tensor
 
 
@@ -37,7 +39,6 @@ class ImageToImage(nn.Module):
         super().__init__()
         if z_dim or num_classes:
             # Reached when a noise-to-image objective (objective=gan) is given this generator.
-            from ..errors import ConfigError
 
             raise ConfigError(f"generator '{name}' translates images and takes no latent/class input; use it with "
                               "objective=pix2pix, cyclegan or superres, or pick a noise generator such as dcgan")

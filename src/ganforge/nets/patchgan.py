@@ -31,7 +31,9 @@ def receptive_field(layers: int) -> int:
 
 @register_model("patchgan", role="discriminator")
 class PatchGANDiscriminator(nn.Module):
-    """x: (N, C, H, W) -> DOutput(logits (N, P) for the P patches, features (N, F) pooled)."""
+    """x: (N, C, H, W) -> DOutput(logits (N, P) for the P patches, features (N, F) pooled).
+
+    ``layers``: stride-2 conv layers (3 gives the 70x70 PatchGAN)."""
 
     def __init__(self, shape: Sequence[int] = (6, 256, 256), num_classes: int = 0, width: int = 64, layers: int = 3,
                  norm: str = "batch", spectral_norm: bool = False):

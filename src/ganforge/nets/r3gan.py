@@ -56,6 +56,8 @@ def _stage(ch: int, blocks: int, expansion: int, group_size: int, total_blocks: 
 
 @register_model("r3gan", role="generator")
 class R3GANGenerator(nn.Module):
+    """``blocks_per_stage``: bottleneck blocks per resolution. ``expansion``: channel expansion inside each
+    bottleneck."""
     def __init__(self, z_dim: int = 64, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 32,
                  max_channels: int = 256, blocks_per_stage: int = 1, expansion: int = 2, group_size: int = 16,
                  embed_dim: int = 32):
@@ -88,6 +90,8 @@ class R3GANGenerator(nn.Module):
 
 @register_model("r3gan", role="discriminator")
 class R3GANDiscriminator(nn.Module):
+    """``blocks_per_stage``: bottleneck blocks per resolution. ``expansion``: channel expansion inside each
+    bottleneck."""
     def __init__(self, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 32,
                  max_channels: int = 256, blocks_per_stage: int = 1, expansion: int = 2, group_size: int = 16,
                  spectral_norm: bool = False):

@@ -7,8 +7,9 @@ from torch import nn
 
 from ..registry import Registry
 
-GENERATORS = Registry("generator")
-DISCRIMINATORS = Registry("discriminator")
+# Keywords the objectives pass themselves (from the data), never user options.
+GENERATORS = Registry("generator", reserved=("z_dim", "shape", "num_classes"))
+DISCRIMINATORS = Registry("discriminator", reserved=("shape", "num_classes"))
 _ROLES = {"generator": GENERATORS, "discriminator": DISCRIMINATORS}
 
 

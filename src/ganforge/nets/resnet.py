@@ -103,6 +103,8 @@ class ResNetGenerator(nn.Module):
 
 @register_model("resnet", role="discriminator")
 class ResNetDiscriminator(nn.Module):
+    """``projection``: add the class projection term when conditional. ``aux_classifier``: add AC-GAN class
+    logits."""
     def __init__(self, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 64,
                  spectral_norm: bool = True, projection: bool = True, aux_classifier: bool = False,
                  attention: int = 0):

@@ -56,7 +56,9 @@ class RRDB(nn.Module):
 @register_model("rrdb", role="generator")
 class RRDBGenerator(ImageToImage):
     """shape: input (C, h, w); scale: 2 or 4 (or any power of two); width: features (64 in
-    ESRGAN); growth: dense-block growth channels (32); blocks: RRDBs (23 in ESRGAN)."""
+    ESRGAN); growth: dense-block growth channels (32); blocks: RRDBs (23 in ESRGAN).
+
+    ``global_skip``: add the bicubic up-sampling of the input to the output."""
 
     def __init__(self, shape: Sequence[int] = (3, 32, 32), scale: int = 4, width: int = 64, growth: int = 32,
                  blocks: int = 23, global_skip: bool = False, z_dim: int = 0, num_classes: int = 0):
@@ -98,7 +100,9 @@ class RRDBGenerator(ImageToImage):
 @register_model("esrgan", role="discriminator")
 class ESRGANDiscriminator(nn.Module):
     """x: (N, C, H, W) -> DOutput(logits (N,), features (N, 100)). Stages halve the size down
-    to 4x4 (at most ``stages``); other sizes are average-pooled to 4x4 before the linear head."""
+    to 4x4 (at most ``stages``); other sizes are average-pooled to 4x4 before the linear head.
+
+    ``stages``: strided conv stages, each halving the resolution."""
 
     def __init__(self, shape: Sequence[int] = (3, 128, 128), num_classes: int = 0, width: int = 64, stages: int = 5,
                  norm: str = "batch", spectral_norm: bool = False):

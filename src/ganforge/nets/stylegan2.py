@@ -94,6 +94,9 @@ class ToRGB(nn.Module):
 
 @register_model("stylegan2", role="generator")
 class StyleGAN2Generator(nn.Module):
+    """``w_dim``: size of the intermediate latent w. ``mapping_layers``: depth of the mapping network.
+    ``mapping_lr_mul``: learning-rate multiplier of the mapping network. ``w_avg_beta``: decay of the running
+    mean of w (truncation centre)."""
     supports_truncation = True
 
     def __init__(self, z_dim: int = 128, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0,

@@ -1,7 +1,8 @@
 """Objectives: what one D step and one G step compute, by family."""
-from . import cyclegan, gan, pix2pix, progressive, stylegan2, superres, tabular, zoo  # noqa: F401
+from . import acgan, biggan, cyclegan, gan, pix2pix, progressive, stylegan2, superres, tabular  # noqa: F401
 from .base import Objective, StepContext
 from .registry import OBJECTIVES
+from ..registry import import_submodules
 
 
 def build_objective(cfg, data_info) -> Objective:
@@ -10,3 +11,5 @@ def build_objective(cfg, data_info) -> Objective:
 
 
 __all__ = ["OBJECTIVES", "Objective", "StepContext", "build_objective"]
+
+import_submodules(__name__, __path__)  # a new family file registers itself: no list to edit

@@ -13,6 +13,9 @@ from typing import Any, Dict, Iterable, Optional, Tuple
 import torch
 from torch import nn
 
+from ..errors import ConfigError
+from ..nets.generate import generate
+
 Tensor = torch.Tensor
 Logs = Dict[str, Tensor]
 
@@ -31,13 +34,20 @@ class Objective(nn.Module, metaclass=ABCMeta):
     implement :meth:`d_step` / :meth:`g_step` / :meth:`d_parameters` / :meth:`g_parameters`."""
 
     generator: nn.Module
+    # Component keys of the config this objective builds; others must stay at their defaults
+    # (``augment`` is refused by objectives that do not list it).
+    components: Tuple[str, ...] = ("generator", "discriminator")
 
     @abstractmethod
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        """Loss minimised by the discriminator(s) on one real batch, and named parts to log."""
+    def d_step(self, real: Tensor, paired: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        """Loss minimised by the discriminator(s) on one real batch, and named parts to log.
+
+        ``paired`` is what the dataset pairs with each row of ``real``; subclasses name it for
+        what it is: ``labels`` (class ids, N) for labelled data, ``target`` images for paired
+        data, the other domain's batch for unpaired data, category ``codes`` for tables, or None."""
 
     @abstractmethod
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def g_step(self, real: Tensor, paired: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         """Loss minimised by the generator(s), and named parts to log."""
 
     @abstractmethod
@@ -67,9 +77,6 @@ class Objective(nn.Module, metaclass=ABCMeta):
         """What users get from ``net`` (the sampled generator) for latents z (N x z_dim) and
         checked class ids ``labels`` (N,) or None: a CPU tensor (images N x C x H x W in
         [-1, 1], or vectors N x D). Table objectives return a DataFrame and accept ``where``."""
-        from ..errors import ConfigError
-        from ..train.sampling import generate
-
         if where:
             raise ConfigError("where= selects rows of table models; use labels= (--class) for class-conditional models")
         return generate(net, z, labels, batch_size, **gen_kwargs).float().cpu()

@@ -54,7 +54,10 @@ class CycleGenerators(nn.Module):
 
 @OBJECTIVES.register("cyclegan")
 class CycleGANObjective(TranslationObjective):
-    """real = A batch, labels = B batch (drawn independently) from unpaired data."""
+    """real = A batch, real_b = B batch (drawn independently) from unpaired data.
+
+    ``lambda_cycle``: weight of the cycle losses (10). ``lambda_identity``: weight of the identity losses,
+    relative to lambda_cycle (0.5). ``pool_size``: fakes kept per domain in D's history pool (50)."""
 
     show_targets = False  # no ground truth for unpaired data
 
@@ -82,8 +85,8 @@ class CycleGANObjective(TranslationObjective):
     def g_parameters(self):
         return self.generator.parameters()
 
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        a, b = real, labels
+    def d_step(self, real: Tensor, real_b: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        a, b = real, real_b
         with torch.no_grad():
             fake_b, fake_a = self.generator.ab(a), self.generator.ba(b)
         fake_b, fake_a = self.pool_b.query(fake_b), self.pool_a.query(fake_a)
@@ -107,8 +110,8 @@ class CycleGANObjective(TranslationObjective):
         out["identity"] = l1(g.ab(b), b) + l1(g.ba(a), a) if self.lambda_identity > 0 else a.new_zeros(())
         return out
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        parts = self.cycle_losses(real, labels)
+    def g_step(self, real: Tensor, real_b: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        parts = self.cycle_losses(real, real_b)
         loss = (parts["adv"] + self.lambda_cycle * parts["cycle"]
                 + self.lambda_cycle * self.lambda_identity * parts["identity"])
         return loss, {"loss_g_adv": parts["adv"].detach(), "loss_cycle": parts["cycle"].detach(),

@@ -43,8 +43,9 @@ class DiscriminatorExtras:
         return contrastive_2c_loss(features, proxies, labels, self.temperature)
 
     def d_terms(self, real_in: Tensor, fake_in: Tensor, labels: Optional[Tensor], real_out, fake_out,
-                logs: Dict[str, Tensor]) -> Tensor:
-        """Sum of the enabled terms for the D loss (0 when all are off)."""
+                logs: Dict[str, Tensor], fake_labels: Optional[Tensor] = None) -> Tensor:
+        """Sum of the enabled terms for the D loss (0 when all are off). ``fake_labels``: the
+        classes the fakes were drawn for, when they differ from the real batch's (AC-GAN)."""
         total = real_out.logits.new_zeros(())
         if self.lecam_weight:
             r, f = real_out.logits.float(), fake_out.logits.float()
@@ -53,10 +54,11 @@ class DiscriminatorExtras:
                 logs["lecam"] = lecam.detach()
                 total = total + self.lecam_weight * lecam
             self._update_ema(float(r.detach().mean()), float(f.detach().mean()))
-        for weight, x, out, name in ((self.bcr_real, real_in, real_out, "bcr_real"),
-                                     (self.bcr_fake, fake_in, fake_out, "bcr_fake")):
+        fake_labels = labels if fake_labels is None else fake_labels
+        for weight, x, out, y, name in ((self.bcr_real, real_in, real_out, labels, "bcr_real"),
+                                        (self.bcr_fake, fake_in, fake_out, fake_labels, "bcr_fake")):
             if weight:
-                shifted = self.discriminator(diff_augment(x, BCR_POLICY), labels).logits
+                shifted = self.discriminator(diff_augment(x, BCR_POLICY), y).logits
                 term = (out.logits - shifted).pow(2).mean()
                 logs[name] = term.detach()
                 total = total + weight * term

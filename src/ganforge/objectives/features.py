@@ -14,11 +14,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..errors import ConfigError
+from ..metrics import mnist_net
 from ..registry import Registry
 
 Tensor = torch.Tensor
-FEATURE_NETS = Registry("feature net")
+FEATURE_NETS = Registry("feature net", reserved=("channels",))
 
 
 class Frozen(nn.Module):
@@ -62,11 +62,6 @@ class _MnistEmbed(nn.Module):
 @FEATURE_NETS.register("mnist")
 def mnist_features(channels: int = 1) -> nn.Module:
     """(N, C, H, W) in [-1, 1] -> (N, 128) embeddings of the shipped MNIST classifier."""
-    try:
-        from ..metrics import mnist_net
-    except ImportError:
-        raise ConfigError("feature net 'mnist' needs ganforge.metrics with its shipped classifier, which this "
-                          "install lacks; use objective.feature_net=random") from None
     return Frozen(_MnistEmbed(mnist_net))
 
 

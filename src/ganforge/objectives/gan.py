@@ -1,21 +1,26 @@
 """The standard noise -> data GAN objective (unconditional or class-conditional)."""
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+from typing import Dict, Literal, Optional, Tuple
 
 import torch
+from pydantic import Field
+from typing_extensions import Annotated
 
 from ..augment import create_augment
+from ..errors import ConfigError
 from ..losses import get_loss
 from ..nets import create_model
+from ..nets.freeze import trainable_d_parameters
 from ..packing import pack
-from .d_extras import DiscriminatorExtras
 from ..regularizers import gradient_penalty, r1_penalty, r2_penalty
-from ..train.transfer import trainable_d_parameters
 from .base import Logs, Objective, StepContext
+from .d_extras import DiscriminatorExtras
 from .registry import OBJECTIVES
 
 Tensor = torch.Tensor
+REGULARIZERS = ("none", "gp", "r1", "r2", "r1r2")
+Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
 def d_stats(real: Tensor, fake: Tensor) -> Logs:
@@ -25,39 +30,81 @@ def d_stats(real: Tensor, fake: Tensor) -> Logs:
             "acc_real": (real > 0).float().mean(), "acc_fake": (fake < 0).float().mean()}
 
 
-def reg_factor(cfg, progress: float) -> float:
+def reg_factor(opts, progress: float) -> float:
     """Penalty weight multiplier at ``progress`` in [0, 1]: 1, or a linear fall to 0 between
     ``reg_decay_start`` and ``reg_decay_end``. A strong penalty early keeps the modes balanced;
     fading it lets D sharpen the modes at the end (R3GAN also anneals its gamma)."""
-    if cfg.reg_schedule == "constant" or progress <= cfg.reg_decay_start:
+    if opts.reg_schedule == "constant" or progress <= opts.reg_decay_start:
         return 1.0
-    return max(0.0, 1.0 - (progress - cfg.reg_decay_start) / (cfg.reg_decay_end - cfg.reg_decay_start))
+    return max(0.0, 1.0 - (progress - opts.reg_decay_start) / (opts.reg_decay_end - opts.reg_decay_start))
 
 
 @OBJECTIVES.register("gan")
 class GANObjective(Objective):
-    """z (+ class) -> G -> fake; D judges real vs fake with the configured loss and penalty."""
+    """z (+ class) -> G -> fake; D judges real vs fake with the configured loss and penalty.
 
-    def __init__(self, cfg, data_info: Dict[str, object], lecam_weight: float = 0.0, lecam_decay: float = 0.99,
+    Options: ``conditional``: condition G and D on the data's class labels. ``packing``: PacGAN,
+    D judges this many samples at once. ``instance_noise``: std of Gaussian noise on D inputs,
+    annealed to 0. ``freeze_d``: FreezeD, keep D's input layer and first K blocks fixed.
+    ``regularizer``: gradient penalty on D (none, gp, r1, r2, r1r2). ``reg_weight``: weight of that penalty.
+    ``reg_every``: lazy regularization interval in D steps. ``reg_schedule``: linear makes
+    reg_weight fall to 0 between reg_decay_start and reg_decay_end. ``reg_decay_start``/
+    ``reg_decay_end``: fractions of the steps where a linear schedule starts and reaches 0.
+    ``lecam_weight``: LeCam regularization weight (0: off). ``lecam_decay``: decay of its
+    moving averages of D's outputs. ``bcr_real``/``bcr_fake``: balanced consistency
+    regularization weights on real / fake images. ``contrastive_weight``: ContraGAN 2C loss
+    weight. ``contrastive_temperature``: temperature of the 2C loss.
+    """
+
+    components = ("generator", "discriminator", "augment")  # config keys this objective uses
+
+    def __init__(self, cfg, data_info: Dict[str, object], conditional: bool = False,
+                 packing: Annotated[int, Field(ge=1, le=1024)] = 1, instance_noise: float = 0.0, freeze_d: int = 0,
+                 regularizer: Literal[REGULARIZERS] = "none", reg_weight: float = 10.0,  # type: ignore[valid-type]
+                 reg_every: Annotated[int, Field(ge=1, le=10_000)] = 1,
+                 reg_schedule: Literal["constant", "linear"] = "constant", reg_decay_start: Fraction = 0.0,
+                 reg_decay_end: Fraction = 1.0, lecam_weight: float = 0.0, lecam_decay: Fraction = 0.99,
                  bcr_real: float = 0.0, bcr_fake: float = 0.0, contrastive_weight: float = 0.0,
-                 contrastive_temperature: float = 1.0):
+                 contrastive_temperature: Annotated[float, Field(gt=0)] = 1.0):
         super().__init__()
         self.cfg = cfg
+        self.conditional, self.packing, self.instance_noise, self.freeze_d = conditional, packing, instance_noise, freeze_d
+        self.regularizer, self.reg_weight, self.reg_every = regularizer, reg_weight, reg_every
+        self.reg_schedule, self.reg_decay_start, self.reg_decay_end = reg_schedule, reg_decay_start, reg_decay_end
         shape = tuple(data_info["shape"])
-        self.num_classes = int(data_info["num_classes"]) if cfg.conditional else 0
-        if cfg.conditional and not self.num_classes:
-            from ..errors import ConfigError
-
+        self.num_classes = int(data_info["num_classes"]) if conditional else 0
+        if conditional and not self.num_classes:
             raise ConfigError(f"conditional=true needs labelled data; '{data_info['name']}' has no classes")
         self.generator = create_model(cfg.generator.name, "generator", z_dim=cfg.z_dim, shape=shape,
                                       num_classes=self.num_classes, **cfg.generator.kwargs())
-        d_shape = (shape[0] * cfg.packing,) + tuple(shape[1:])
+        d_shape = (shape[0] * packing,) + tuple(shape[1:])
         self.discriminator = create_model(cfg.discriminator.name, "discriminator", shape=d_shape,
                                           num_classes=self.num_classes, **cfg.discriminator.kwargs())
         self.loss = get_loss(cfg.loss)
         self.augment = create_augment(cfg.augment.name, batch_size=cfg.batch_size, **cfg.augment.kwargs())
         self.extras = DiscriminatorExtras(self.discriminator, len(shape) == 3, bool(self.num_classes), lecam_weight,
                                           lecam_decay, bcr_real, bcr_fake, contrastive_weight, contrastive_temperature)
+
+    @classmethod
+    def check_config(cls, cfg) -> None:
+        """Refuse, at load time, combinations of these options with the rest of the config."""
+        opts = cfg.objective
+        regularizer, packing = opts.get("regularizer", "none"), opts.get("packing", 1)
+        if cfg.loss == "wasserstein" and not (regularizer == "gp" or cfg.discriminator.get("spectral_norm")):
+            # Unconstrained critics diverge; say so up front instead of letting a run blow up.
+            raise ConfigError("loss=wasserstein needs a Lipschitz constraint; add objective.regularizer=gp "
+                              "or discriminator.spectral_norm=true")
+        if packing > 1 and opts.get("conditional", False):
+            raise ConfigError("packing>1 mixes several samples per D input, so it cannot be conditional; "
+                              "use objective.packing=1 or objective.conditional=false")
+        start, end = opts.get("reg_decay_start", 0.0), opts.get("reg_decay_end", 1.0)
+        if opts.get("reg_schedule", "constant") == "linear" and end <= start:
+            raise ConfigError(f"reg_decay_end ({end}) must be after reg_decay_start ({start})")
+        if cfg.batch_size % packing:
+            raise ConfigError(f"batch size {cfg.batch_size} is not divisible by packing={packing}; "
+                              f"choose a batch size that is a multiple of {packing}")
+        if cfg.label_smoothing > 0 and not get_loss(cfg.loss).smoothable:
+            raise ConfigError(f"label_smoothing is defined for loss=ns, minimax or lsgan, not loss={cfg.loss}")
 
     # -- pieces ---------------------------------------------------------------------------
     def latent(self, n: int, device: torch.device) -> Tensor:
@@ -71,20 +118,20 @@ class GANObjective(Objective):
         """What D sees: augmented (same pipeline for real and fake), instance noise annealed
         linearly to zero over the run, then packed (PacGAN)."""
         x = self.augment(x)
-        sigma = self.cfg.instance_noise * (1.0 - ctx.progress)
+        sigma = self.instance_noise * (1.0 - ctx.progress)
         if sigma > 0:
             x = x + sigma * torch.randn_like(x)
-        return pack(x, self.cfg.packing)
+        return pack(x, self.packing)
 
     def critic(self, labels: Optional[Tensor]):
         return lambda x: self.discriminator(x, labels).logits
 
     def d_scores(self, x: Tensor, labels: Optional[Tensor]) -> Tensor:
         labels = labels if self.num_classes else None
-        return self.discriminator(pack(x, self.cfg.packing), labels).logits.detach().float().reshape(-1)
+        return self.discriminator(pack(x, self.packing), labels).logits.detach().float().reshape(-1)
 
     def d_parameters(self):
-        return trainable_d_parameters(self.discriminator, self.cfg.freeze_d)
+        return trainable_d_parameters(self.discriminator, self.freeze_d)
 
     def g_parameters(self):
         return self.generator.parameters()
@@ -108,8 +155,8 @@ class GANObjective(Objective):
     def penalty(self, real: Tensor, fake: Tensor, labels: Optional[Tensor], ctx: StepContext, logs: Logs) -> Tensor:
         """Configured gradient penalty, applied lazily every ``reg_every`` D steps (scaled up to
         keep its average weight) as in StyleGAN2."""
-        kind, every = self.cfg.regularizer, self.cfg.reg_every
-        weight = self.cfg.reg_weight * reg_factor(self.cfg, ctx.progress)
+        kind, every = self.regularizer, self.reg_every
+        weight = self.reg_weight * reg_factor(self, ctx.progress)
         if kind == "none" or weight == 0 or ctx.d_step % every:
             return real.new_zeros(())
         critic = self.critic(labels)

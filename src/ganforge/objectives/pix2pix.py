@@ -12,6 +12,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from ..errors import ConfigError
 from ..losses import get_loss
 from ..nets import create_model
 from .base import Logs, StepContext
@@ -24,7 +25,9 @@ Tensor = torch.Tensor
 
 @OBJECTIVES.register("pix2pix")
 class Pix2PixObjective(TranslationObjective):
-    """real = A (N, C_a, H, W), labels = B (N, C_b, H, W) from paired data."""
+    """real = A (N, C_a, H, W), labels = B (N, C_b, H, W) from paired data.
+
+    ``lambda_l1``: weight of the L1 distance to the target (100)."""
 
     def __init__(self, cfg, data_info: Dict[str, object], lambda_l1: float = 100.0):
         super().__init__()
@@ -32,8 +35,6 @@ class Pix2PixObjective(TranslationObjective):
         self.cfg, self.lambda_l1 = cfg, float(lambda_l1)
         a_shape, b_shape = tuple(data_info["shape"]), tuple(data_info["target_shape"])
         if a_shape[1:] != b_shape[1:]:
-            from ..errors import ConfigError
-
             raise ConfigError(f"pix2pix needs inputs and targets of the same size, got {a_shape} -> {b_shape}; "
                               "use objective=superres for up-scaling")
         self.generator = create_model(cfg.generator.name, "generator", shape=a_shape,
@@ -53,15 +54,15 @@ class Pix2PixObjective(TranslationObjective):
         """D's logits for the pair (A, B): (N,) or per patch (N, P)."""
         return self.discriminator(torch.cat([a, b], dim=1)).logits
 
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def d_step(self, real: Tensor, target: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         with torch.no_grad():
             fake = self.generator(real)
-        real_logits, fake_logits = self.judge(real, labels), self.judge(real, fake)
+        real_logits, fake_logits = self.judge(real, target), self.judge(real, fake)
         loss = 0.5 * self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         return loss, {"loss_d_adv": loss.detach(), **d_stats(real_logits, fake_logits)}
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def g_step(self, real: Tensor, target: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake = self.generator(real)
-        adv = g_adversarial(self.loss, lambda b: self.judge(real, b), fake, labels)
-        rec = l1(fake, labels)
+        adv = g_adversarial(self.loss, lambda b: self.judge(real, b), fake, target)
+        rec = l1(fake, target)
         return adv + self.lambda_l1 * rec, {"loss_g_adv": adv.detach(), "loss_g_l1": rec.detach()}

@@ -33,10 +33,13 @@ def growth_schedule(step: int, top: int, stage_steps: int, fade_fraction: float)
 @OBJECTIVES.register("progressive")
 class ProgressiveObjective(GANObjective):
     """Standard GAN step on growing nets (``generator=progan discriminator=progan``):
-    ``stage_steps`` G steps per resolution, the first ``fade_fraction`` of each fading in."""
+    ``stage_steps`` G steps per resolution, the first ``fade_fraction`` of each fading in.
 
-    def __init__(self, cfg, data_info: Dict[str, object], stage_steps: int = 500, fade_fraction: float = 0.5):
-        super().__init__(cfg, data_info)
+    ``stage_steps``: G steps per resolution. ``fade_fraction``: part of each stage spent fading the new
+    resolution in."""
+
+    def __init__(self, cfg, data_info: Dict[str, object], stage_steps: int = 500, fade_fraction: float = 0.5, **options):
+        super().__init__(cfg, data_info, **options)
         if not all(hasattr(m, "set_growth") for m in (self.generator, self.discriminator)):
             raise ConfigError("objective=progressive needs growing nets: generator=progan discriminator=progan")
         if stage_steps < 1 or not 0 <= fade_fraction <= 1:

@@ -1,3 +1,3 @@
 from ..registry import Registry
 
-OBJECTIVES = Registry("objective")
+OBJECTIVES = Registry("objective", reserved=("cfg", "data_info"))

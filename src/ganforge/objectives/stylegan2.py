@@ -21,11 +21,13 @@ class StyleGAN2Objective(GANObjective):
     second latent. ``pl_weight``/``pl_every``/``pl_decay``: path-length penalty
     E[(||J_w^T y||_2 - a)^2] with y ~ N(0, I)/sqrt(HW) and a the running mean of the lengths,
     applied every ``pl_every`` G steps on ``pl_batch_frac`` of the batch, scaled up by
-    ``pl_every`` to keep its average weight."""
+    ``pl_every`` to keep its average weight.
+
+    ``pl_batch_frac``: fraction of the batch the path-length penalty is computed on."""
 
     def __init__(self, cfg, data_info: Dict[str, object], mixing_prob: float = 0.9, pl_weight: float = 2.0,
-                 pl_every: int = 4, pl_decay: float = 0.01, pl_batch_frac: float = 0.5):
-        super().__init__(cfg, data_info)
+                 pl_every: int = 4, pl_decay: float = 0.01, pl_batch_frac: float = 0.5, **options):
+        super().__init__(cfg, data_info, **options)
         g = self.generator
         if not (hasattr(g, "map") and hasattr(g, "synthesize")):
             raise ConfigError(f"objective=stylegan2 needs a style generator (generator=stylegan2), not '{cfg.generator.name}'")

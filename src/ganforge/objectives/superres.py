@@ -27,7 +27,11 @@ Tensor = torch.Tensor
 
 @OBJECTIVES.register("superres")
 class SuperResObjective(TranslationObjective):
-    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w)."""
+    """real = LR images (N, C, h, w), labels = HR images (N, C, s*h, s*w).
+
+    ``pretrain_steps``: G steps on the pixel loss alone before the GAN phase. ``lambda_pixel``: weight of the
+    pixel L1 loss. ``lambda_feature``: weight of the feature-space L1 loss. ``lambda_adv``: weight of the
+    adversarial loss. ``feature_net``: frozen net of the feature loss (random or mnist)."""
 
     def __init__(self, cfg, data_info: Dict[str, object], pretrain_steps: int = 1000, lambda_pixel: float = 0.01,
                  lambda_feature: float = 1.0, lambda_adv: float = 0.005, feature_net: str = "random"):
@@ -58,18 +62,18 @@ class SuperResObjective(TranslationObjective):
     def pretraining(self, ctx: StepContext) -> bool:
         return ctx.step < self.pretrain_steps
 
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def d_step(self, real: Tensor, hr: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         if self.pretraining(ctx):
             return zero_loss(self.discriminator), {}
         with torch.no_grad():
             fake = self.generator(real)
-        real_logits, fake_logits = self.discriminator(labels).logits, self.discriminator(fake).logits
+        real_logits, fake_logits = self.discriminator(hr).logits, self.discriminator(fake).logits
         loss = self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         return loss, {"loss_d_adv": loss.detach(), **d_stats(real_logits, fake_logits)}
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+    def g_step(self, real: Tensor, hr: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake = self.generator(real)
-        pixel = l1(fake, labels)
+        pixel = l1(fake, hr)
         if self.pretraining(ctx):
             return pixel, {"loss_pixel": pixel.detach()}
         w = self.weights
@@ -77,10 +81,10 @@ class SuperResObjective(TranslationObjective):
         if self._features:
             net = self._features[0].to(fake.device)
             with torch.no_grad():
-                target = net(labels)
+                target = net(hr)
             feature = l1(net(fake), target)
             loss, logs["loss_feature"] = loss + w["feature"] * feature, feature.detach()
         if w["adv"] > 0:
-            adv = g_adversarial(self.loss, lambda x: self.discriminator(x).logits, fake, labels)
+            adv = g_adversarial(self.loss, lambda x: self.discriminator(x).logits, fake, hr)
             loss, logs["loss_g_adv"] = loss + w["adv"] * adv, adv.detach()
         return loss, logs

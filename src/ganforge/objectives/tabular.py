@@ -8,10 +8,12 @@ the condition (which is what makes ``sample(where=...)`` work).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Literal, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
+from pydantic import Field
+from typing_extensions import Annotated
 
 from ..augment import create_augment
 from ..errors import ConfigError
@@ -23,7 +25,7 @@ from ..tabular.sampling import sample_rows
 from ..tabular.transformer import TableTransformer
 from .base import Logs, Objective, StepContext
 from .d_extras import DiscriminatorExtras
-from .gan import GANObjective, d_stats
+from .gan import REGULARIZERS, Fraction, GANObjective, d_stats
 from .registry import OBJECTIVES
 
 Tensor = torch.Tensor
@@ -36,12 +38,6 @@ def _check(cfg, data_info: Dict[str, object], pac: int) -> None:
     if pac < 1 or cfg.batch_size % pac:
         raise ConfigError(f"batch size {cfg.batch_size} is not divisible by objective.pac={pac}; "
                           f"choose a batch size that is a multiple of {pac}")
-    if cfg.packing != 1:
-        raise ConfigError("objective=tabular packs rows itself; set objective.pac=K and leave packing=1")
-    if cfg.conditional:
-        raise ConfigError("objective=tabular conditions on its own vectors; leave conditional=false")
-    if cfg.augment.name != "none":
-        raise ConfigError(f"augment={cfg.augment.name} transforms images; use augment=none for tables")
     if not hasattr(GENERATORS.get(cfg.generator.name), "activate"):
         raise ConfigError(f"objective=tabular needs a generator with per-span activations (generator=ctgan), "
                           f"not generator={cfg.generator.name}")
@@ -52,12 +48,23 @@ def _check(cfg, data_info: Dict[str, object], pac: int) -> None:
 @OBJECTIVES.register("tabular")
 class TabularObjective(GANObjective):
     """``pac``: rows per critic input (PacGAN); ``ce_weight``: weight of the generator's
-    cross-entropy on the conditioned column."""
+    cross-entropy on the conditioned column. ``regularizer``/``reg_weight``/``reg_every``/
+    ``reg_schedule``/``reg_decay_start``/``reg_decay_end``: the critic's gradient penalty, as in
+    the GAN objective (CTGAN: gp, weight 10)."""
 
-    def __init__(self, cfg, data_info: Dict[str, object], pac: int = 10, ce_weight: float = 1.0):
+    components = ("generator", "discriminator")  # rows are never augmented like images
+
+    def __init__(self, cfg, data_info: Dict[str, object], pac: Annotated[int, Field(ge=1, le=1024)] = 10,
+                 ce_weight: float = 1.0, regularizer: Literal[REGULARIZERS] = "none",  # type: ignore[valid-type]
+                 reg_weight: float = 10.0, reg_every: Annotated[int, Field(ge=1, le=10_000)] = 1,
+                 reg_schedule: Literal["constant", "linear"] = "constant", reg_decay_start: Fraction = 0.0,
+                 reg_decay_end: Fraction = 1.0):
         Objective.__init__(self)
         _check(cfg, data_info, pac)
         self.cfg, self.pac, self.ce_weight = cfg, pac, ce_weight
+        self.regularizer, self.reg_weight, self.reg_every = regularizer, reg_weight, reg_every
+        self.freeze_d = 0  # the critic is an MLP: no blocks to freeze
+        self.reg_schedule, self.reg_decay_start, self.reg_decay_end = reg_schedule, reg_decay_start, reg_decay_end
         self.transformer = TableTransformer.from_json(data_info["table"])
         self.conditions = ConditionSampler([b.counts for b in self.transformer.discrete_blocks])
         # Class ids index the conditional vector's slots (the nets one-hot them), so the
@@ -99,8 +106,8 @@ class TabularObjective(GANObjective):
         return None  # the critic judges packs of rows with conditional vectors, not lone rows
 
     # -- steps ----------------------------------------------------------------------------
-    def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, _, _ = self.condition(labels)
+    def d_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        cond, _, _ = self.condition(codes)
         # Fakes get the same conditions in another order, so packs do not pair up row by row.
         cond_fake = None if cond is None else cond[torch.randperm(len(cond), device=cond.device)]
         with torch.no_grad():
@@ -112,8 +119,8 @@ class TabularObjective(GANObjective):
         logs = {"loss_d_adv": adv.detach(), **d_stats(real_logits, fake_logits)}
         return adv + self.penalty(real_in, fake_in, None, ctx, logs), logs
 
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        cond, column, value = self.condition(labels)
+    def g_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
+        cond, column, value = self.condition(codes)
         raw = self.generator.raw(self.latent(real.shape[0], real.device), cond)
         fake = self.generator.activate(raw)
         real_logits = None

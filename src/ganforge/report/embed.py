@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .images import png_bytes
+from ..images import png_bytes
 
 
 def png_uri(data: bytes) -> str:

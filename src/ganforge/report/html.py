@@ -17,11 +17,19 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 
+from ..data import load_dataset
+from ..errors import ConfigError
+from ..images import make_grid
+from ..loading import load_generator
+from ..train.checkpoint import latest_checkpoint
 from ..train.rundir import CONFIG, DATA_INFO, METRICS, load_run_config
 from ..train.runlog import read_metrics
+from ..translate.quality import mean_db
 from .embed import array_uri, figure_uri, file_uri, pyplot
-from .images import make_grid
+from .memorize import nearest_training_items
+from .tables import column_histograms
 from .timeline import flag_events, metric_keys, metrics_figure, split_rows, training_figure
+from .translation import example_data, is_translation_run, translation_examples
 
 REPORT = "report.html"
 STRIP_LENGTH = 8
@@ -155,8 +163,6 @@ def section_final(gen, dataset) -> str:
         return out + f"<p>{_esc(caption)}</p>" + _img(uri, "samples per class")
     sample = gen.sample(64 if gen.kind == "image" else 1000, seed=0)
     if _is_frame(sample):
-        from .tables import column_histograms
-
         real = _real_frame(dataset)
         uri = column_histograms(sample, real)
         note = "" if real is not None else "<p class='muted'>real columns unavailable; synthetic only</p>"
@@ -181,8 +187,6 @@ def _real_frame(dataset):
 
 
 def section_memorization(gen, dataset, n: int = 6) -> str:
-    from .memorize import nearest_training_items
-
     out = "<h2 id='memorization'>Memorization check</h2>"
     sample = gen.sample(n, seed=1)
     if not isinstance(sample, torch.Tensor):
@@ -213,8 +217,6 @@ def _caption(panel) -> str:
 
 def _score_table(rows) -> str:
     """Mean scores of each scored column (output, bicubic, cycle) over the examples."""
-    from ..translate.quality import mean_db
-
     columns: Dict[str, List[Any]] = {}
     for panel in (p for row in rows for p in row if p.psnr is not None or p.cycle_error is not None):
         columns.setdefault(panel.label, []).append(panel)
@@ -232,8 +234,6 @@ def _score_table(rows) -> str:
 
 
 def section_triplets(gen, dataset, source: str, n: int = TRANSLATION_EXAMPLES) -> str:
-    from .translation import translation_examples
-
     rows = translation_examples(gen, dataset, n)
     out = "<h2 id='triplets'>Input / output / target</h2>"
     where = "held-out data, never used in training" if source == "held-out" else "training data (no held-out split)"
@@ -257,8 +257,6 @@ def _guarded(title: str, build: Callable[[], str]) -> str:
 
 
 def _is_translation(run: Path) -> bool:
-    from .translation import is_translation_run
-
     try:
         return is_translation_run(load_run_config(run))
     except Exception:  # noqa: BLE001 - an unreadable config shows in its own section
@@ -270,8 +268,6 @@ def build_report(run_dir: Union[str, Path], out: Union[str, Path, None] = None, 
     """Write ``report.html`` for a run directory (default inside it) and return its path.
     ``memorization``: samples checked against the training data (noise-to-image runs);
     ``examples``: input / output / target examples (image-to-image runs)."""
-    from ..errors import ConfigError
-
     run = Path(run_dir)
     if not (run / CONFIG).exists():
         raise ConfigError(f"'{run}' is not a ganforge run (no {CONFIG}); pass a directory made by ganforge train")
@@ -305,18 +301,13 @@ def build_report(run_dir: Union[str, Path], out: Union[str, Path, None] = None, 
 
 
 def _generator_sections(run: Path, memorization: int, examples: int, translation: bool) -> List[str]:
-    from ..api import load
-    from ..train.checkpoint import latest_checkpoint
-    from .translation import example_data
 
     heading = ("<h2 id='triplets'>Input / output / target</h2>" if translation
                else "<h2 id='final'>Final samples</h2>")
     if latest_checkpoint(run) is None:
         return [heading + "<p class='muted'>no checkpoint yet</p>"]
     try:
-        gen = load(run)
-        from ..data import load_dataset
-
+        gen = load_generator(run)
         cfg = gen.cfg
         if translation:
             dataset, source = example_data(cfg)

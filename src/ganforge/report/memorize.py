@@ -6,6 +6,9 @@ from typing import List, Optional
 
 import torch
 
+from ..metrics import create_extractor
+from ..metrics.run_evaluator import MNIST_DOMAIN
+
 # Enough training items to find near-copies on the embedded sets in seconds on a CPU.
 MAX_REFERENCE = 4_000
 
@@ -26,8 +29,6 @@ class Neighbours:
 
 def extractor_for(dataset) -> str:
     """The shipped MNIST classifier for MNIST-domain images, raw values otherwise."""
-    from ..evaluation import MNIST_DOMAIN
-
     return "mnist" if dataset.kind == "image" and dataset.name in MNIST_DOMAIN else "raw"
 
 
@@ -40,8 +41,6 @@ def nearest_training_items(samples: torch.Tensor, dataset, k: int = 3, seed: int
 
     samples: N x C x H x W in [-1, 1] or N x D; the dataset is subsampled to ``MAX_REFERENCE`` items.
     """
-    from ..metrics import create_extractor
-
     name = extractor_for(dataset)
     extractor = create_extractor(name)
     n = len(dataset)

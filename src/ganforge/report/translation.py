@@ -10,7 +10,10 @@ import torch
 import torch.nn.functional as F
 
 from ..data import DATASETS, Dataset, load_dataset
-from ..registry import accepted_options
+from ..data.superres import bicubic_upscale
+from ..objectives import OBJECTIVES
+from ..objectives.i2i import TranslationObjective
+from ..translate.apply import ImageModel
 from ..translate.quality import SSIM_WINDOW, cycle_error, psnr, quantize, ssim
 
 Tensor = torch.Tensor
@@ -29,8 +32,6 @@ class Panel:
 
 def is_translation_run(cfg) -> bool:
     """True for runs of an image-to-image objective: their generator maps images, not noise."""
-    from ..objectives import OBJECTIVES
-    from ..objectives.i2i import TranslationObjective
 
     factory = OBJECTIVES.get(cfg.objective.name)
     return isinstance(factory, type) and issubclass(factory, TranslationObjective)
@@ -39,8 +40,8 @@ def is_translation_run(cfg) -> bool:
 def example_data(cfg) -> Tuple[Dataset, str]:
     """(dataset, "held-out" or "training"): the test split when the run's data has one."""
     options = dict(cfg.data_options)
-    accepted = accepted_options(DATASETS.get(cfg.data.partition(":")[0]))
-    if accepted is not None and "split" in accepted and options.get("split", "train") != "test":
+    accepted = {o.name for o in DATASETS.options(cfg.data.partition(":")[0])}
+    if "split" in accepted and options.get("split", "train") != "test":
         return load_dataset(cfg.data, cfg.image_size, **{**options, "split": "test"}), "held-out"
     return load_dataset(cfg.data, cfg.image_size, **options), "training"
 
@@ -68,8 +69,6 @@ def translation_examples(gen, dataset: Dataset, n: int = 6) -> List[List[Panel]]
     output | target (super-resolution, the input shown with nearest up-scaling); for CycleGAN
     A | A->B | A->B->A (| true B) and B | B->A | B->A->B (| true A), n/2 of each, the target
     column only when the data has ground-truth pairs."""
-    from ..data.superres import bicubic_upscale
-    from ..translate.apply import ImageModel
 
     directions = getattr(gen.net, "directions", ("AtoB",))
     paired = dataset.info().get("task") == "paired"

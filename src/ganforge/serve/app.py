@@ -17,8 +17,11 @@ import torch
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from ..report.images import make_grid, png_bytes
-from ..train.sampling import generate
+from ..errors import ConfigError
+from ..images import make_grid, png_bytes
+from ..loading import load_generator
+from ..nets.generate import generate
+from ..report.embed import figure_uri, pyplot
 from .errors import BadRequest
 from .latent import seeded_z, slerp, truncate
 from .page import PAGE
@@ -62,8 +65,6 @@ def _png(images: torch.Tensor, nrow: Optional[int] = None, pad: int = 2) -> byte
 def _scatter_png(points: torch.Tensor, info: dict) -> bytes:
     import base64
 
-    from ..report.embed import figure_uri, pyplot
-
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(4, 4), dpi=80)
     pts = points.numpy()
@@ -78,15 +79,11 @@ def _scatter_png(points: torch.Tensor, info: dict) -> bytes:
 
 def create_app(run: Union[str, Path, Any], max_upload_bytes: int = MAX_UPLOAD_BYTES,
                max_output_pixels: int = MAX_OUTPUT_PIXELS, tile: int = 256, overlap: int = 32) -> Flask:
-    """``run``: a run directory or an already loaded :class:`ganforge.api.Generator`.
+    """``run``: a run directory or an already loaded :class:`ganforge.generator.Generator`.
     Image-to-image runs take uploads of up to ``max_upload_bytes`` whose output has at most
     ``max_output_pixels``, applied in tiles of ``tile`` input pixels."""
-    from ..api import load
-
-    gen = load(run) if isinstance(run, (str, Path)) else run
+    gen = load_generator(run) if isinstance(run, (str, Path)) else run
     if gen.kind == "vector" and gen.info.get("shape", [0])[0] != 2:
-        from ..errors import ConfigError
-
         raise ConfigError("ganforge serve shows images and 2-D points; this run generates "
                           f"{gen.info.get('shape')} vectors (use ganforge sample instead)")
     models = image_models(gen, tile, overlap)

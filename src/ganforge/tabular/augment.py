@@ -13,9 +13,12 @@ from typing import Any, Dict, Optional, Sequence, Union
 
 import pandas as pd
 
+from ..data.tables import prepare_frame
 from ..errors import ConfigError
+from ..train.run import run_training
 from .efficacy import MODELS, fit_and_score, split
-from .evaluate import write_json, table_generator
+from .evaluate import table_generator, write_json
+from .io import write_table
 from .transformer import py_value
 
 AUGMENT_FILE = "augment.json"
@@ -57,9 +60,6 @@ def augment_table(df: pd.DataFrame, target: str, ratio: Optional[float] = None, 
     "real" (train rows only) and "augmented" (train + synthetic rows); also written to the
     run's ``augment.json``. ``out`` receives the augmented training table (.csv/.parquet).
     """
-    from ..api import train
-    from ..data.tables import prepare_frame
-
     started = time.perf_counter()
     check_request(ratio, balance, target)
     if model not in MODELS:
@@ -68,7 +68,7 @@ def augment_table(df: pd.DataFrame, target: str, ratio: Optional[float] = None, 
     if target not in df.columns:
         raise ConfigError(f"target column '{target}' is not in the table; columns: {', '.join(df.columns)}")
     train_df, test_df = split(df, test_size, seed, stratify=target)
-    run = train(recipe, out=run_dir, data=train_df, overrides=[*overrides, f"seed={seed}", "progress=false"])
+    run = run_training(recipe, out=run_dir, data=train_df, overrides=[*overrides, f"seed={seed}", "progress=false"])
     gen = table_generator(run)
     specs = [b.spec for b in gen.objective.transformer.blocks]
     synth = synthesize(gen, train_df, target, ratio, balance, seed)
@@ -80,8 +80,6 @@ def augment_table(df: pd.DataFrame, target: str, ratio: Optional[float] = None, 
     if any(s.discrete for s in specs if s.name == target):
         report["target_counts"] = {"train": _counts(train_df[target]), "augmented": _counts(augmented[target])}
     if out is not None:
-        from .io import write_table
-
         report["written"] = write_table(augmented, out)
     report["seconds"] = round(time.perf_counter() - started, 2)
     write_json(Path(run) / AUGMENT_FILE, report)

@@ -14,7 +14,10 @@ from typing import Any, Dict, Optional
 import numpy as np
 import pandas as pd
 
+from ..data.tables import read_frame
 from ..errors import ConfigError
+from ..generator import Generator
+from ..loading import load_generator
 from .columns import check_table
 from .efficacy import default_target, efficacy, split
 from .metrics import column_shapes, pair_trends, privacy
@@ -26,9 +29,7 @@ MAX_DCR_ROWS = 5000  # nearest-neighbour search cost grows as rows^2; 5k rows pi
 
 def table_generator(source):
     """A run directory or a loaded ``ganforge.Generator`` -> the Generator, checked to be a table model."""
-    from ..api import Generator, load
-
-    gen = source if isinstance(source, Generator) else load(source)
+    gen = source if isinstance(source, Generator) else load_generator(source)
     if gen.kind != "table":
         raise ConfigError(f"'{gen.run_dir}' holds a {gen.kind} model; table metrics need a table run")
     return gen
@@ -94,8 +95,6 @@ def evaluate_table(source, real_df: pd.DataFrame, holdout_df: Optional[pd.DataFr
 def evaluate_run(source, holdout_df: Optional[pd.DataFrame] = None, **kw) -> Dict[str, Any]:
     """``evaluate_table`` against the table the run (a directory or a loaded Generator) was
     trained on, read again from its data spec. Keywords go to ``evaluate_table``."""
-    from ..data.tables import read_frame
-
     gen = table_generator(source)
     real = read_frame(gen.cfg.data, gen.cfg.data_options.get("drop"))
     return evaluate_table(gen, real, holdout_df, **kw)

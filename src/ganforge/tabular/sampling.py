@@ -14,6 +14,7 @@ import pandas as pd
 import torch
 
 from ..errors import ConfigError, DataError
+from ..nets.generate import generate
 from .conditional import ConditionSampler
 from .transformer import Block, TableTransformer, py_value
 
@@ -65,8 +66,6 @@ def parse_where(items) -> Dict[str, str]:
 
 @torch.no_grad()
 def _generate(net: torch.nn.Module, z: torch.Tensor, cond: Optional[torch.Tensor], batch_size: int) -> np.ndarray:
-    from ..train.sampling import generate
-
     # Eval mode: one-hot spans come out as probabilities; the decoder draws from them.
     return generate(net, z, None if cond is None else cond.to(z.device), batch_size).float().cpu().numpy()
 

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..metrics import METRIC_DIRECTION
 from .checkpoint import latest_checkpoint
+from .guard import loss_scales, quality_row
 from .health import FLAG_NAMES, HealthMonitor
 from .remedies import Remedy, remedy, run_context
 from .rundir import METRICS, load_run_config, read_health_info
@@ -128,8 +129,6 @@ def recheck(run_dir, cfg, rows: Sequence[Dict[str, Any]], health: Dict[str, Any]
     """``rows`` with every flag recomputed by today's checks from the logged statistics, under the
     run's health thresholds updated by ``thresholds``. Rollbacks stay as they happened (they
     changed the run); evaluation flags are re-derived from the evaluation rows."""
-    from .guard import loss_scales, quality_row
-
     context = {**_context(cfg, health), "loss_scales": loss_scales(cfg.loss)}
     monitor = HealthMonitor({**cfg.health, **(thresholds or {})}, context, health.get("checks_off", {}))
     metric = cfg.best_metric or _first_metric(rows)

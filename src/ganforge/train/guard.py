@@ -9,11 +9,11 @@ import torch
 from tqdm.auto import tqdm
 
 from ..data.dataset import holdout_size, split_holdout
+from ..distributed import is_main
 from ..errors import DataError, GanforgeError
 from ..losses import get_loss
 from ..metrics import METRIC_DIRECTION
 from . import checkpoint as ckpt
-from .distributed import is_main
 from .health import HealthMonitor
 from .probe import HealthProbe, untouched
 from .remedies import run_context
@@ -31,7 +31,7 @@ def choose_holdout(cfg, dataset, objective, device) -> torch.Tensor:
     items, or with ``auto`` a small split when the monitor is on and D can score lone samples."""
     n = len(dataset)
     if cfg.holdout == "auto":
-        count = holdout_size(n) if cfg.monitor and scores_samples(objective, dataset, cfg.packing, device) else 0
+        count = holdout_size(n) if cfg.monitor and scores_samples(objective, dataset, getattr(objective, "packing", 1), device) else 0
     else:
         count = int(cfg.holdout)
     if count == 0:
@@ -105,12 +105,16 @@ class HealthGuard:
         data_dim = int(torch.tensor(trainer.dataset.shape).prod())
         context = {**run_context(cfg, len(trainer.train_index()), data_dim), "loss_scales": loss_scales(cfg.loss)}
         self.monitor = HealthMonitor(cfg.health, context, self.disabled)
-        if is_main():
-            write_health_info(trainer.run_dir, {"checks_off": self.disabled, "holdout": len(trainer.holdout),
-                                                "train_items": context["train_items"], "data_dim": data_dim})
-            if cfg.progress:
-                for name, why in self.disabled.items():
-                    tqdm.write(f"ganforge: health check {name} is off: {why}")
+        self.info = {"checks_off": self.disabled, "holdout": len(trainer.holdout),
+                     "train_items": context["train_items"], "data_dim": data_dim}
+
+    def write_info(self) -> None:
+        """Write ``health.json`` (what the monitor checks, its split) and say which checks are off."""
+        self.info["holdout"] = len(self.trainer.holdout)  # a resumed run keeps its checkpoint's split
+        write_health_info(self.trainer.run_dir, self.info)
+        if self.trainer.cfg.progress:
+            for name, why in self.disabled.items():
+                tqdm.write(f"ganforge: health check {name} is off: {why}")
 
     def check(self, logs: Dict[str, Any]) -> List[str]:
         """Add the probe's statistics and ``flags`` to ``logs``; returns the flag names."""

@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 
 from ..errors import ConfigError
+from ..registry import OPTION_GROUPS
 from .health_checks import Check, DOverfitting, Divergence, ModeCollapse, QualityTrend, VanishingGradient, _num
 from .remedies import Remedy, remedy
 
@@ -46,23 +47,23 @@ class HealthConfig:
     """Thresholds. ``*_patience``: consecutive checks (logged steps, or evaluations for the
     quality trend) the condition must hold before its flag fires."""
 
-    collapse_recall: float = 0.25  # fakes reach less than this share of a real batch's recall...
-    collapse_precision: float = 0.5  # ...while realistic enough to judge (precision ratio at least this)
-    collapse_window: int = 6  # ...for this many checks without climbing by collapse_gain
-    collapse_gain: float = 0.1
-    overfit_threshold: float = 0.5  # ADA r_v at or above this
-    overfit_patience: int = 3
-    vanish_ratio: float = 0.01  # grad_norm_g below this fraction of its early median...
-    vanish_signal: float = 0.01  # ...or the loss's push on fakes below this fraction of its push at chance
-    vanish_baseline_steps: int = 5  # logged steps whose median grad_norm_g is the reference
-    vanish_patience: int = 3
-    explode_ratio: float = 100.0  # |loss| above this times max(reference, explode_floor)
-    explode_floor: float = 1.0  # keeps losses hovering near 0 from looking explosive
-    explode_window: int = 50  # logged steps in the running median
-    explode_min_history: int = 5
-    explode_patience: int = 2
-    quality_margin: float = 0.1  # an evaluation this much worse than the best so far (relative)...
-    quality_patience: int = 3  # ...this many evaluations in a row
+    collapse_recall: float = 0.25  # mode collapse: fakes' recall ratio below this (1 = a real batch's)
+    collapse_precision: float = 0.5  # mode collapse: judged only once the fakes' precision ratio reaches this
+    collapse_window: int = 6  # mode collapse: checks the recall must stay low without gaining
+    collapse_gain: float = 0.1  # mode collapse: a rise in recall ratio over the window this large means still spreading
+    overfit_threshold: float = 0.5  # D overfitting: ADA's r_v at or above this (0 none, 1 held-out reals scored as fakes)
+    overfit_patience: int = 3  # D overfitting: consecutive checks
+    vanish_ratio: float = 0.01  # vanishing gradient: grad_norm_g below this fraction of its early median
+    vanish_signal: float = 0.01  # vanishing gradient: the loss's push on fakes below this fraction of its push at chance
+    vanish_baseline_steps: int = 5  # vanishing gradient: first checks whose median grad_norm_g is the reference
+    vanish_patience: int = 3  # vanishing gradient: consecutive checks
+    explode_ratio: float = 100.0  # divergence: |adversarial loss| above this times its scale (chance or running median)
+    explode_floor: float = 1.0  # divergence: the smallest loss scale (keeps losses near 0 from looking explosive)
+    explode_window: int = 50  # divergence: checks in the running median
+    explode_min_history: int = 5  # divergence: checks before the running median is used
+    explode_patience: int = 2  # divergence: consecutive checks for a finite explosion (NaN/inf fires at once)
+    quality_margin: float = 0.1  # worsening quality: relative margin over the best evaluation so far
+    quality_patience: int = 3  # worsening quality: consecutive evaluations that worse
     grace_steps: int = 0  # training steps during which only NaN/inf is reported
 
     def __post_init__(self) -> None:
@@ -82,6 +83,8 @@ class HealthConfig:
             raise ConfigError(f"unknown health option {', '.join(unknown)}; valid options: {', '.join(valid)}")
         return cls(**values)
 
+
+OPTION_GROUPS.register("health")(HealthConfig)  # config.py checks health.* against these fields
 
 CHECKS = (ModeCollapse, DOverfitting, VanishingGradient, Divergence, QualityTrend)
 FLAG_NAMES = tuple(c.name for c in CHECKS)

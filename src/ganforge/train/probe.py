@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..evaluation import auto_extractor
+from ..metrics.run_evaluator import auto_extractor
 from ..metrics import create_extractor
 from ..metrics.knn import precision_recall
 from .health_stats import ada_overfit, diversity_ratio, generator_signal

@@ -40,7 +40,8 @@ def run_context(cfg, train_items: int, data_dim: int = 0) -> Dict[str, Any]:
     """The settings remedies depend on, as plain values (``cfg``: a TrainConfig; ``data_dim``:
     values per sample, 0 if unknown)."""
     return {"loss": cfg.loss, "lr_g": cfg.lr_g, "lr_d": cfg.lr_d, "n_critic": cfg.n_critic, "z_dim": cfg.z_dim,
-            "augment": cfg.augment.name, "regularizer": cfg.regularizer, "packing": cfg.packing,
+            "augment": cfg.augment.name, "regularizer": cfg.objective.get("regularizer", "none"),
+            "packing": cfg.objective.get("packing", 1),
             "train_items": train_items, "data_dim": data_dim}
 
 

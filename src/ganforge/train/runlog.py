@@ -6,7 +6,8 @@ import math
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
-from .distributed import is_main
+from ..distributed import is_main
+from .tensorboard import TensorBoardLogger  # imports tensorboard itself only when it is installed
 
 
 def _clean(value: Any) -> Any:
@@ -22,11 +23,14 @@ class MetricsLog:
 
     def __init__(self, path: Path, tensorboard: bool = False):
         self.path = Path(path)
+        self._want_tb = tensorboard  # opened on the first row: building a run writes nothing yet
         self._tb: Optional[Any] = None
-        if tensorboard and is_main():
-            from .tensorboard import TensorBoardLogger
 
+    def _tensorboard(self) -> Optional[Any]:
+        if self._want_tb and self._tb is None and is_main():
+            self._want_tb = False
             self._tb = TensorBoardLogger.maybe(self.path.parent, True)
+        return self._tb
 
     def truncate_after(self, step: int) -> None:
         if not is_main() or not self.path.exists():
@@ -41,12 +45,12 @@ class MetricsLog:
             return
         with open(self.path, "a") as fh:
             fh.write(json.dumps({k: _clean(v) for k, v in row.items()}) + "\n")
-        if self._tb is not None:
+        if self._tensorboard() is not None:
             self._tb.scalars(row)
 
     def image(self, tag: str, png_path: Path, step: int) -> None:
         """Mirror a written sample image to TensorBoard (when enabled)."""
-        if self._tb is not None and is_main():
+        if self._tensorboard() is not None:
             self._tb.image(tag, png_path, step)
 
 

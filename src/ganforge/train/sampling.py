@@ -6,8 +6,9 @@ from typing import Optional
 
 import torch
 
-from ..report.images import save_grid, save_scatter
-from ..report.plots import save_loss_curves
+from ..images import save_grid, save_scatter
+from ..nets.generate import generate
+from .plots import save_loss_curves
 from .rundir import METRICS
 
 
@@ -30,21 +31,6 @@ class FixedBatch:
         k = getattr(objective, "num_classes", 0)
         labels = (torch.arange(n) % k).to(device) if k else None
         return cls(z, labels, k if k and k <= 16 else None)
-
-
-@torch.no_grad()
-def generate(generator: torch.nn.Module, z: torch.Tensor, labels: Optional[torch.Tensor], batch_size: int = 256,
-             **kwargs):
-    """Run ``generator`` in eval mode over ``z`` in chunks (``kwargs`` go to its forward, e.g.
-    ``truncation``); restores its train/eval mode."""
-    was_training = generator.training
-    generator.eval()
-    try:
-        chunks = [generator(z[i:i + batch_size], None if labels is None else labels[i:i + batch_size], **kwargs)
-                  for i in range(0, z.shape[0], batch_size)]
-    finally:
-        generator.train(was_training)
-    return torch.cat(chunks)
 
 
 def save_samples(trainer, step: int) -> None:

@@ -14,20 +14,20 @@ from tqdm.auto import tqdm
 
 from ..config import TrainConfig
 from ..data import BatchStream, load_dataset
+from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
+                           local_device, rank, ranks_agree, world_size)
 from ..objectives import StepContext, build_objective
 from . import checkpoint as ckpt
 from .devices import pick_device
-from .distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
-                          local_device, rank, ranks_agree, world_size)
 from .ema import EMA
+from .eval_hook import EvalHook
+from .guard import HealthGuard, TrainingDiverged, choose_holdout
 from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
-from .evaluation import EvalHook
-from .guard import HealthGuard, TrainingDiverged, choose_holdout
 from .sampling import FixedBatch, save_samples
-from .transfer import init_from
 from .speed import compile_in_place, make_adam, to_channels_last
+from .transfer import init_from
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
@@ -79,9 +79,7 @@ class Trainer:
             seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
         self.step, self.d_steps = 0, 0
         self.lr_scale = 1.0  # lowered by divergence rollbacks
-        self._stop_requested = False
-        if is_main():
-            write_data_info(self.run_dir, self.dataset.info())
+        self._stop_requested = False  # nothing is written until fit(): a run that cannot start leaves no trace
 
     # -- state ----------------------------------------------------------------------------
     def _train_rows(self) -> Optional[torch.Tensor]:
@@ -193,19 +191,19 @@ class Trainer:
         ctx = StepContext(self.step, self.d_steps, self.step / max(cfg.steps, 1))
         d_params, g_params = list(obj.d_parameters()), list(obj.g_parameters())
         for i in range(cfg.n_critic):
-            real, labels = self._batch()
+            real, paired = self._batch()  # paired: class ids, target images or table codes
             ctx.d_step = self.d_steps
             with self._autocast():
-                loss_d, logs_d = obj.d_step(real, labels, ctx)
+                loss_d, logs_d = obj.d_step(real, paired, ctx)
             last = want_logs and i == cfg.n_critic - 1
             grad_d = self._update(loss_d, self.opt_d, self.scaler_d, d_params, last)
             self.d_steps += 1
             obj.after_d_step(ctx)
-        real, labels = self._batch()
+        real, paired = self._batch()
         for p in d_params:
             p.requires_grad_(False)  # G's backward need not fill D's gradients
         with self._autocast():
-            loss_g, logs_g = obj.g_step(real, labels, ctx)
+            loss_g, logs_g = obj.g_step(real, paired, ctx)
         grad_g = self._update(loss_g, self.opt_g, self.scaler_g, g_params, want_logs)
         for p in d_params:
             p.requires_grad_(True)
@@ -245,6 +243,10 @@ class Trainer:
     def fit(self) -> Path:
         """Train until ``cfg.steps``; return the run directory."""
         cfg = self.cfg
+        if is_main():
+            write_data_info(self.run_dir, self.dataset.info())
+            if self.guard is not None:
+                self.guard.write_info()
         previous = self._install_signals()
         bar = tqdm(total=cfg.steps, initial=self.step, desc=cfg.name, unit="step", dynamic_ncols=True,
                    disable=not (cfg.progress and is_main()))

@@ -1,15 +1,16 @@
-"""Transfer learning: start a run from another run's weights (``init_from``) and keep the
-discriminator's first blocks fixed (``freeze_d``, Mo et al. 2020)."""
+"""Transfer learning: start a run from another run's weights (``init_from``); the
+discriminator's first blocks can then stay fixed (``freeze_d``, see ``nets/freeze.py``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict
 
 import torch
 from safetensors.torch import load_file
 from torch import nn
 
 from ..errors import ConfigError
+from ..pretrained import is_pretrained, read_pretrained
 from . import checkpoint as ckpt
 
 Tensor = torch.Tensor
@@ -36,10 +37,8 @@ def init_from(objective: nn.Module, source: str) -> None:
     """Copy G (the EMA weights when the source kept them) and D from ``source`` (a run
     directory, a checkpoint directory, or ``pretrained:NAME`` for G only). Optimizers,
     step counters and augmentation state start fresh."""
-    from ..pretrained import is_pretrained, load_pretrained
-
     if is_pretrained(source):
-        _load_checked(objective.generator, load_pretrained(source).net.state_dict(), "generator", source)
+        _load_checked(objective.generator, read_pretrained(source)[1], "generator", source)
         return
     path = Path(source)
     if not (path / ckpt.WEIGHTS).exists():
@@ -54,26 +53,3 @@ def init_from(objective: nn.Module, source: str) -> None:
     d = _section(tensors, "objective.discriminator.")
     if hasattr(objective, "discriminator") and d:
         _load_checked(objective.discriminator, d, "discriminator", source)
-
-
-def frozen_d_modules(discriminator: nn.Module, k: int) -> List[nn.Module]:
-    """The input layer (``from_rgb`` when present) and the first ``k`` of ``blocks``."""
-    if k == 0:
-        return []
-    blocks = getattr(discriminator, "blocks", None)
-    if not isinstance(blocks, nn.ModuleList):
-        raise ConfigError(f"freeze_d needs a discriminator built from blocks (resnet, biggan, stylegan2, r3gan, "
-                          f"progan), not {type(discriminator).__name__}")
-    if k > len(blocks):
-        raise ConfigError(f"freeze_d={k} but this discriminator has {len(blocks)} blocks; use 0..{len(blocks)}")
-    first = [discriminator.from_rgb] if isinstance(getattr(discriminator, "from_rgb", None), nn.Module) else []
-    return first + list(blocks[:k])
-
-
-def trainable_d_parameters(discriminator: nn.Module, k: int) -> List[nn.Parameter]:
-    """D's parameters minus the frozen ones, which also stop asking for gradients."""
-    frozen = {id(p) for m in frozen_d_modules(discriminator, k) for p in m.parameters()}
-    for p in discriminator.parameters():
-        if id(p) in frozen:
-            p.requires_grad_(False)
-    return [p for p in discriminator.parameters() if id(p) not in frozen]

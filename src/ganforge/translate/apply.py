@@ -7,13 +7,18 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 import torch
 from tqdm.auto import tqdm
 
+from ..data.folder import IMAGE_SUFFIXES
+from ..data.transforms import to_mode
+from ..data.translation import open_image
 from ..errors import ConfigError
+from ..images import save_png, to_uint8
+from ..loading import load_generator
 from .tiling import tiled_apply
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ..api import Generator
+    from ..generator import Generator
 
 Tensor = torch.Tensor
 
@@ -22,13 +27,11 @@ class ImageModel:
     """A run's generator ready to apply to whole images: ``model(x)`` with x (N, C, H, W) in
     [-1, 1] of any size -> (N, C', s*H, s*W) in [-1, 1], computed in tiles of ``tile`` input
     pixels overlapping by ``overlap``. ``direction`` picks G_BA of a CycleGAN run. ``run`` is a
-    run directory or an already loaded :class:`ganforge.api.Generator`."""
+    run directory or an already loaded :class:`ganforge.generator.Generator`."""
 
     def __init__(self, run: Union[str, Path, "Generator"], direction: str = "AtoB", device: str = "cpu",
                  tile: int = 256, overlap: int = 32, checkpoint: Optional[Union[str, Path]] = None):
-        from ..api import load
-
-        gen = load(run, device=device, checkpoint=checkpoint) if isinstance(run, (str, Path)) else run
+        gen = load_generator(run, device=device, checkpoint=checkpoint) if isinstance(run, (str, Path)) else run
         run = gen.run_dir
         net = gen.net
         if getattr(net, "input_kind", "latent") != "image":
@@ -57,8 +60,6 @@ def image_tensor(img: "Image.Image", channels: int) -> Tensor:
     """A decoded PIL image -> (1, channels, H, W) in [-1, 1] (any PIL mode converted)."""
     import numpy as np
 
-    from ..data.transforms import to_mode
-
     arr = np.asarray(to_mode(img, channels))
     x = torch.as_tensor(arr.copy())
     x = x[None] if x.dim() == 2 else x.permute(2, 0, 1)
@@ -67,8 +68,6 @@ def image_tensor(img: "Image.Image", channels: int) -> Tensor:
 
 def read_image(path: Path, channels: int) -> Tensor:
     """An image file -> (1, channels, H, W) in [-1, 1] (any PIL mode converted)."""
-    from ..data.translation import open_image
-
     return image_tensor(open_image(path), channels)
 
 
@@ -76,8 +75,6 @@ def collect_inputs(inputs: Sequence[Union[str, Path]], out: Path) -> List[Tuple[
     """(source, destination) pairs: files map to ``out/NAME.png``; folders are walked recursively
     and keep their layout under ``out``. Fails up front on missing paths, empty inputs and
     outputs that would overwrite each other."""
-    from ..data.folder import IMAGE_SUFFIXES
-
     jobs: List[Tuple[Path, Path]] = []
     for item in map(Path, inputs):
         if item.is_dir():
@@ -101,8 +98,6 @@ def apply_to_files(model: ImageModel, inputs: Sequence[Union[str, Path]], out: U
                    progress: bool = True) -> List[Path]:
     """Run ``model`` on every image in ``inputs`` (files or folders) and write PNGs under ``out``
     (atomically). Returns the written paths."""
-    from ..report.images import save_png, to_uint8
-
     jobs = collect_inputs(inputs, Path(out))
     written = []
     for src, dst in tqdm(jobs, desc=model.run.name, unit="image", disable=not progress):

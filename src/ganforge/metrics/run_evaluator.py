@@ -13,9 +13,11 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
 
-from .data import Dataset
-from .errors import ConfigError
-from .metrics import METRIC_DIRECTION, create_extractor, evaluate
+from ..data import Dataset
+from ..errors import ConfigError
+from .evaluator import evaluate
+from .extractors import EXTRACTORS, create_extractor
+from .specs import METRIC_DIRECTION
 
 MNIST_DOMAIN = ("mnist", "digits", "stacked-mnist")
 
@@ -41,6 +43,8 @@ class RunEvaluator:
     def __init__(self, dataset: Dataset, metrics: Sequence[str], extractor: str = "auto", n: int = 2000,
                  batch_size: int = 250, device: Optional[torch.device] = None):
         self.dataset, self.metrics, self.n, self.batch_size, self.device = dataset, list(metrics), n, batch_size, device
+        if extractor != "auto":
+            EXTRACTORS.get(extractor)  # a wrong name fails even when no metric needs features
         name = auto_extractor(dataset) if extractor == "auto" else extractor
         self.extractor_name = name
         needs_features = any(m not in ("modes",) for m in self.metrics)
@@ -66,8 +70,3 @@ def is_better(metric: str, value: float, best: Optional[float]) -> bool:
     if best is None:
         return True
     return value < best if METRIC_DIRECTION[metric] == "min" else value > best
-
-
-def check_best_metric(metric: Optional[str]) -> None:
-    if metric is not None and metric not in METRIC_DIRECTION:
-        raise ConfigError(f"unknown best_metric '{metric}'; choose one of: {', '.join(sorted(METRIC_DIRECTION))}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List
 
-from ..train.runlog import read_metrics
+from .runlog import read_metrics
 
 PANELS = (("losses", ("loss_d", "loss_g")), ("D(real) / D(fake)", ("d_real", "d_fake")),
           ("gradient norms", ("grad_norm_d", "grad_norm_g")))

@@ -1,5 +1,4 @@
-"""Family-specific objectives built on the standard GAN objective: ACGAN's auxiliary
-classifier and BigGAN's orthogonal regularization."""
+"""AC-GAN's objective: the standard GAN step plus an auxiliary classifier on D."""
 from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
@@ -8,7 +7,6 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import ConfigError
-from ..nets.layers import orthogonal_penalty
 from .base import Logs, StepContext
 from .gan import GANObjective, d_stats
 from .registry import OBJECTIVES
@@ -19,11 +17,12 @@ Tensor = torch.Tensor
 @OBJECTIVES.register("acgan")
 class ACGANObjective(GANObjective):
     """AC-GAN (Odena et al. 2017): D also predicts the class; D minimises the cross-entropy on
-    real and fake images, G on its fakes, each weighted by ``aux_weight``. Needs a
-    discriminator with ``aux_classifier=true`` and ``conditional=true``."""
+    real and fake images, G on its fakes. ``aux_weight``: weight of that cross-entropy in both
+    steps. Needs a discriminator with ``aux_classifier=true`` and ``objective.conditional=true``;
+    takes every option of the standard GAN objective too (LeCam, bCR, penalties...)."""
 
-    def __init__(self, cfg, data_info: Dict[str, object], aux_weight: float = 1.0):
-        super().__init__(cfg, data_info)
+    def __init__(self, cfg, data_info: Dict[str, object], aux_weight: float = 1.0, **options):
+        super().__init__(cfg, data_info, **options)
         if not self.num_classes:
             raise ConfigError("objective=acgan needs conditional=true and labelled data")
         if getattr(self.discriminator, "classifier", None) is None:
@@ -46,7 +45,8 @@ class ACGANObjective(GANObjective):
         acc = (out_real.class_logits.argmax(1) == labels).float().mean()
         logs = {"loss_d_adv": adv.detach(), "loss_d_aux": aux.detach(), "class_acc_real": acc,
                 **d_stats(out_real.logits, out_fake.logits)}
-        return adv + self.aux_weight * aux + self.penalty(real_in, fake_in, labels, ctx, logs), logs
+        loss = adv + self.aux_weight * aux + self.penalty(real_in, fake_in, labels, ctx, logs)
+        return loss + self.extras.d_terms(real_in, fake_in, labels, out_real, out_fake, logs, fake_labels=fake_y), logs
 
     def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake, fake_y = self._fake(real.shape[0], real.device)
@@ -57,22 +57,5 @@ class ACGANObjective(GANObjective):
                 real_logits = self.discriminator(self.d_input(real, ctx), labels).logits
         adv = self.loss.g_loss(out.logits, real_logits)
         aux = F.cross_entropy(out.class_logits, fake_y)
-        return adv + self.aux_weight * aux, {"loss_g_adv": adv.detach(), "loss_g_aux": aux.detach()}
-
-
-@OBJECTIVES.register("biggan")
-class BigGANObjective(GANObjective):
-    """Standard GAN step plus BigGAN's orthogonal regularization on G's weights,
-    ``ortho_weight * sum ||W W^T * (1 - I)||^2`` (Brock et al. 2019, beta = 1e-4)."""
-
-    def __init__(self, cfg, data_info: Dict[str, object], ortho_weight: float = 1e-4):
-        super().__init__(cfg, data_info)
-        self.ortho_weight = ortho_weight
-
-    def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        loss, logs = super().g_step(real, labels, ctx)
-        if self.ortho_weight > 0:
-            ortho = orthogonal_penalty(self.generator)
-            logs["reg_ortho"] = ortho.detach()
-            loss = loss + self.ortho_weight * ortho
-        return loss, logs
+        logs = {"loss_g_adv": adv.detach(), "loss_g_aux": aux.detach()}
+        return adv + self.aux_weight * aux + self.extras.g_terms(out, fake_y, logs), logs

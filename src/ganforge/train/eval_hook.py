@@ -7,10 +7,10 @@ from typing import Any, Dict, Optional
 
 import torch
 
-from ..evaluation import RunEvaluator, is_better
+from ..distributed import is_main
 from ..metrics import METRICS
-from .distributed import is_main
-from .sampling import generate
+from ..metrics.run_evaluator import RunEvaluator, is_better
+from ..nets.generate import generate
 
 BEST = "best"
 

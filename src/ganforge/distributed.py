@@ -13,7 +13,7 @@ from typing import Any, Iterable, List
 import torch
 import torch.distributed as dist
 
-from ..errors import ConfigError
+from .errors import ConfigError
 
 
 def rank() -> int:

@@ -1,0 +1,1 @@
+"""The training loop and everything around it: checkpoints, run directories, EMA, health, hooks."""
