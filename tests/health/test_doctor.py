@@ -76,6 +76,7 @@ def test_doctor_on_a_run_stopped_by_divergence(tmp_path):
     text = format_diagnosis(diagnose(run))
     assert "stopped after divergence at step 100 of 1500" in text
     assert "rollbacks              1 (step 100 -> 0; learning rates halved each time)" in text
+    assert "  divergence             steps 100-100 (1)" in text
     assert f"ganforge train --resume {run} lr_g=0.0002 lr_d=0.0002" in text
 
 
@@ -95,3 +96,17 @@ def test_doctor_cli(tmp_path):
     assert result.exit_code == 0 and "what to change (d_overfitting)" in result.output
     bad = CliRunner().invoke(cli, ["doctor", str(tmp_path / "nothing")])
     assert bad.exit_code == 2 and "not a ganforge run" in bad.output
+
+
+def test_doctor_on_a_run_that_recovered_from_a_rollback(tmp_path):
+    rows = [train_row(s) for s in range(50, 301, 50)]
+    rows.append({"step": 250, "event": "rollback", "from_step": 350, "lr_scale": 0.5, "rollbacks": 1,
+                 "flags": ["divergence"]})
+    rows += [train_row(s) for s in range(300, 1501, 50)] + [{"step": 1500, "eval": True, "fid": 40.0}]
+    run = make_run(tmp_path / "run", rows, checkpoints=(1500,))
+    d = diagnose(run)
+    assert [(s.name, s.first, s.active) for s in d.flags] == [("divergence", 350, False)]
+    text = format_diagnosis(d)
+    assert "  divergence             steps 350-350 (1), cleared since" in text
+    assert "what to change: nothing now, every flag cleared before the end of the log" in text
+    assert "ganforge train" not in text

@@ -24,17 +24,20 @@ from .runlog import read_metrics
 # Root causes first: the change that fixes an earlier one often clears the later ones.
 PRIORITY = ("divergence", "vanishing_g_gradient", "d_overfitting", "mode_collapse", "quality_worsening")
 RECENT_S = 120  # a metrics file written this recently belongs to a run still in progress
+RECENT_SHARE, RECENT_CHECKS = 0.15, 3  # a flag raised this close to the end of the log is still active
 OVERFIT_KEY = "overfit"
 
 
 @dataclass
 class FlagSpan:
-    """One flag over the run: first and last logged step, how many logged checks raised it."""
+    """One flag over the run: first and last logged step, how many logged checks raised it, and
+    whether it was still raised near the end of the log (``active``) or had cleared."""
 
     name: str
     first: int
     last: int
     count: int
+    active: bool = True
 
 
 @dataclass
@@ -52,7 +55,8 @@ class Diagnosis:
     rollbacks: List[Tuple[int, int]]  # (back to step, from step)
     overfit_peak: Optional[Tuple[int, float]]  # (step, r_v) at its highest
     checks_off: Dict[str, str]
-    remedies: Dict[str, Remedy] = field(default_factory=dict)
+    remedies: Dict[str, Remedy] = field(default_factory=dict)  # for the flags still active
+    evaluated: bool = False  # the run has training-time metrics
 
     @property
     def healthy(self) -> bool:
@@ -176,12 +180,20 @@ def diagnose(run_dir, recheck_with: Optional[Dict[str, Any]] = None) -> Diagnosi
     else:
         off = dict(health.get("checks_off", {}))
     flags = _spans(rows)
-    flagged = {s.name for s in flags} | ({"divergence"} if any(r.get("event") == "rollback" for r in rows) else set())
-    remedies = {name: remedy(name, _context(cfg, health)) for name in PRIORITY if name in flagged}
-    return Diagnosis(run=run, name=cfg.name, status=_status(run, rows, step, cfg.steps, cfg.max_rollbacks), step=step,
+    rollbacks = [(r["step"], r.get("from_step", r["step"])) for r in rows if r.get("event") == "rollback"]
+    status = _status(run, rows, step, cfg.steps, cfg.max_rollbacks)
+    if rollbacks and not any(s.name == "divergence" for s in flags):  # its rows went with the rollback
+        starts = [start for _, start in rollbacks]
+        flags.append(FlagSpan("divergence", min(starts), max(starts), len(starts)))
+    recent = step - max(RECENT_SHARE * step, RECENT_CHECKS * cfg.log_every)
+    for span in flags:
+        span.active = span.last >= recent or (span.name == "divergence" and status == "stopped after divergence")
+    remedies = {name: remedy(name, _context(cfg, health)) for name in PRIORITY
+                if any(s.name == name and s.active for s in flags)}
+    return Diagnosis(run=run, name=cfg.name, status=status, step=step,
                      steps=cfg.steps, checkpoint=checkpoint, metric=metric if evals else None, best=best,
                      last=evals[-1] if evals else None, flags=flags,
-                     rollbacks=[(r["step"], r.get("from_step", r["step"])) for r in rows if r.get("event") == "rollback"],
+                     rollbacks=rollbacks, evaluated=bool(cfg.metrics),
                      overfit_peak=max(overfit, key=lambda o: o[1]) if overfit else None, checks_off=off,
                      remedies=remedies)
 
@@ -202,6 +214,8 @@ def format_diagnosis(d: Diagnosis) -> str:
              + (f", newest checkpoint step {d.checkpoint}" if d.checkpoint is not None else ", no checkpoint yet")]
     if d.best is not None:
         lines.append(f"{d.metric}: best {d.best[1]:.4g} at step {d.best[0]}, last {d.last[1]:.4g} at step {d.last[0]}")
+    elif d.evaluated:
+        lines.append("quality: no evaluation logged yet")
     else:
         lines.append("quality: no training-time evaluations (metrics=[fid] eval_every=N logs them)")
     if d.healthy:
@@ -209,7 +223,7 @@ def format_diagnosis(d: Diagnosis) -> str:
     else:
         lines.append("health flags (first - last logged step, checks raised):")
         for s in d.flags:
-            lines.append(f"  {s.name:<22} steps {s.first}-{s.last} ({s.count})")
+            lines.append(f"  {s.name:<22} steps {s.first}-{s.last} ({s.count}){'' if s.active else ', cleared since'}")
         if d.rollbacks:
             moves = ", ".join(f"{start} -> {back}" for back, start in d.rollbacks)
             lines.append(f"  {'rollbacks':<22} {len(d.rollbacks)} (step {moves}; learning rates halved each time)")
@@ -224,6 +238,8 @@ def format_diagnosis(d: Diagnosis) -> str:
     for name, why in d.checks_off.items():
         if name != "d_overfitting":
             lines.append(f"check {name} off: {why}")
+    if not d.healthy and not d.remedies:
+        lines.append("what to change: nothing now, every flag cleared before the end of the log")
     for name in PRIORITY:
         if name in d.remedies:
             lead = "what to change" if name == d.primary else "if it persists"
