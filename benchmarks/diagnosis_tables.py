@@ -11,7 +11,6 @@ from machine import machine_info, print_machine  # noqa: E402
 
 FLAGS = ("mode_collapse", "d_overfitting", "vanishing_g_gradient", "divergence", "quality_worsening")
 TURN_MARGIN = 0.1  # an evaluation this much worse than the best marks the metric's turn
-RECOVERY = 0.75
 SICK_RATIO = 1.5
 REACH_2D = 0.75  # share of a mixture's modes covered
 REACH_RATIO = 0.5  # recall relative to the healthy run of the recipe
@@ -165,28 +164,38 @@ def healthy_false_flags(rows: Dict[str, Row]) -> Tuple[int, int, List[str]]:
     return len(healthy), len(bad), bad
 
 
+def recovered(sick: Row, fixed: Row, flag: str, rows: Dict[str, Row]) -> bool:
+    """The rerun finished without the flag and with its metric back in the healthy range: within
+    SICK_RATIO of the healthy reference at the same step, or without a reference, better than the
+    sick run on fresh samples."""
+    if flag in raised(fixed) or fixed["status"] != "finished":
+        return False
+    ref = rows.get(CASES[sick["case"]].reference)
+    if final(fixed) is None:
+        return True
+    if ref is not None:
+        healthy_then = value_at(ref, fixed["evals"][-1][0])
+        return healthy_then is None or not worse(final(fixed), healthy_then, fixed["direction"], SICK_RATIO)
+    return final_fresh(sick) is None or worse(final_fresh(sick), final_fresh(fixed), sick["direction"], 1.0)
+
+
 def recoveries(rows: Dict[str, Row]) -> List[str]:
-    out = ["| flag | sick runs rerun with the suggestion | recovered | change (run: recovered?) |", "|---|---|---|---|"]
+    out = ["| flag | flagged sick runs rerun with the suggestion | recovered | change (run: recovered?) |",
+           "|---|---|---|---|"]
     for flag in FLAGS[:4]:
         tried, ok, notes = 0, 0, []
         for r in rows.values():
             if r["fix"] or flag not in (truth(r, rows)[0] or ()) or flag not in raised(r):
                 continue
-            fixed = rows.get(r["run"] + "+fix")
-            tried += 1
-            if r["case"] == "nan-injection":  # the rollback is the remedy: did the run itself go on well?
-                ref = rows.get(CASES[r["case"]].reference)
-                change = "automatic rollback"
-                good = r["status"] == "finished" and (ref is None or final(r) is None or not worse(
-                    final(r), value_at(ref, r["evals"][-1][0]), r["direction"], SICK_RATIO))
-            elif fixed is None:
-                tried -= 1
-                continue
-            else:
+            if not CASES[r["case"]].confirm:  # a fault the run survives: the rollback is the remedy
+                fixed, change = r, "automatic rollback"
+            elif r["run"] + "+fix" in rows:
+                fixed = rows[r["run"] + "+fix"]
                 change = " ".join(fixed["fix"])
-                good = flag not in raised(fixed) and fixed["status"] == "finished"
-                if good and final_fresh(fixed) is not None and final_fresh(r) is not None and r["status"] == "finished":
-                    good = worse(final_fresh(r), final_fresh(fixed), r["direction"], 1 / RECOVERY)
+            else:
+                continue
+            tried += 1
+            good = recovered(r, fixed, flag if fixed is not r else "", rows)
             ok += good
             notes.append(f"{r['run']}: `{change}` {'yes' if good else 'no'}")
         out.append(f"| {flag} | {tried} | {ok} | {'; '.join(notes)} |")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Tuple
 
+from ..config import read_yaml, recipe_dir
+
 # Learning rates far above the usual GAN range for Adam (1e-4 .. 3e-3) are not worth halving.
 SANE_LR = 2e-4
 WILD_LR = 1e-2
@@ -38,11 +40,14 @@ class Remedy:
 
 def run_context(cfg, train_items: int, data_dim: int = 0) -> Dict[str, Any]:
     """The settings remedies depend on, as plain values (``cfg``: a TrainConfig; ``data_dim``:
-    values per sample, 0 if unknown)."""
+    values per sample, 0 if unknown), with the learning rates of the shipped recipe the run is
+    named after (None for other runs)."""
+    recipe = recipe_dir() / f"{cfg.name}.yaml"
+    shipped = read_yaml(recipe) if recipe.is_file() else {}
     return {"loss": cfg.loss, "lr_g": cfg.lr_g, "lr_d": cfg.lr_d, "n_critic": cfg.n_critic, "z_dim": cfg.z_dim,
             "augment": cfg.augment.name, "regularizer": cfg.objective.get("regularizer", "none"),
-            "packing": cfg.objective.get("packing", 1),
-            "train_items": train_items, "data_dim": data_dim}
+            "packing": cfg.objective.get("packing", 1), "train_items": train_items, "data_dim": data_dim,
+            "recipe_lr_g": shipped.get("lr_g"), "recipe_lr_d": shipped.get("lr_d")}
 
 
 def _lr(value: float) -> str:
@@ -77,12 +82,24 @@ def _overfit(run: Mapping[str, Any]) -> Remedy:
     return Remedy(("regularizer=r1", "reg_weight=1"), "penalise D's gradient on real data (R1) so it cannot memorise")
 
 
+def _d_balance(run: Mapping[str, Any]) -> Tuple[str, ...]:
+    """Overrides that take back a D trained much harder than G (learning rate, steps per G step)."""
+    out = []
+    if run.get("lr_d", 0) > 2.5 * run.get("lr_g", 0) > 0:
+        out.append(f"lr_d={_lr(run['lr_g'])}")
+    if run.get("n_critic", 1) > 2 and run.get("loss") != "wasserstein":
+        out.append("n_critic=1")
+    return tuple(out)
+
+
 def _vanishing(run: Mapping[str, Any]) -> Remedy:
+    balance = _d_balance(run)
     if run.get("loss") == "minimax":
-        return Remedy(("loss=ns",), "the minimax generator loss saturates once D wins; the non-saturating loss keeps "
-                                    "G's gradient alive")
-    if run.get("n_critic", 1) > 2:
-        return Remedy(("n_critic=1",), "D saturates between generator steps; train it once per G step")
+        return Remedy(("loss=ns",) + balance, "the minimax generator loss saturates once D wins; the non-saturating "
+                                              "loss keeps G's gradient alive" + (", and D should not outpace G"
+                                                                                if balance else ""))
+    if balance:
+        return Remedy(balance, "D saturates between generator steps; train it no harder than G")
     return Remedy((f"lr_d={_lr(run.get('lr_d', SANE_LR) / 2)}", "discriminator.spectral_norm=true"),
                   "D saturates; slow it down and bound its gradients")
 
@@ -90,8 +107,11 @@ def _vanishing(run: Mapping[str, Any]) -> Remedy:
 def _divergence(run: Mapping[str, Any]) -> Remedy:
     lr_g, lr_d = run.get("lr_g", SANE_LR), run.get("lr_d", SANE_LR)
     if max(lr_g, lr_d) > WILD_LR:
-        return Remedy((f"lr_g={_lr(min(lr_g, SANE_LR))}", f"lr_d={_lr(min(lr_d, SANE_LR))}"),
-                      "learning rates this large throw Adam's steps out of any basin; use the usual GAN rate")
+        # the recipe's own rates when they are sane (a user raised them), else the usual GAN rate
+        base_g, base_d = run.get("recipe_lr_g") or SANE_LR, run.get("recipe_lr_d") or SANE_LR
+        base_g, base_d = (base_g, base_d) if max(base_g, base_d) <= WILD_LR else (SANE_LR, SANE_LR)
+        return Remedy((f"lr_g={_lr(min(lr_g, base_g))}", f"lr_d={_lr(min(lr_d, base_d))}"),
+                      "learning rates this large throw Adam's steps out of any basin; use the recipe's usual rates")
     return Remedy((f"lr_g={_lr(lr_g / 2)}", f"lr_d={_lr(lr_d / 2)}"),
                   "roll back to the last good checkpoint and halve the learning rates")
 
