@@ -140,20 +140,33 @@ def per_run(rows: Dict[str, Row]) -> List[str]:
     return out
 
 
+def departure_step(row: Row, rows: Dict[str, Row]) -> Optional[int]:
+    """First evaluation SICK_RATIO worse than the healthy reference at the same step."""
+    ref = rows.get(CASES[row["case"]].reference)
+    if ref is None:
+        return None
+    for step, value in row["evals"]:
+        healthy_then = value_at(ref, step)
+        if healthy_then is not None and worse(value, healthy_then, row["direction"], SICK_RATIO):
+            return step
+    return None
+
+
 def delays(rows: Dict[str, Row]) -> List[str]:
-    out = ["| run | flag | first detection | metric turned | detection - turn |", "|---|---|---|---|---|"]
+    out = ["| run | flag | first detection | metric turned | detection - turn | left the healthy range "
+           "| detection - left |", "|---|---|---|---|---|---|---|"]
     for r in rows.values():
         if r["fix"]:
             continue
         labels, _ = truth(r, rows)
-        turn = turn_step(r)
+        turn, left = turn_step(r), departure_step(r, rows)
         for flag in labels or ():
             first = raised(r).get(flag)
             if first is None:
                 continue
-            rel = f"{first - turn:+d}" if turn is not None else "-"
-            out.append(f"| {r['run']} | {flag} | {first} | "
-                       f"{turn if turn is not None else 'never'} | {rel} |")
+            out.append(f"| {r['run']} | {flag} | {first} | {turn if turn is not None else 'never'} | "
+                       f"{f'{first - turn:+d}' if turn is not None else '-'} | {left if left is not None else '-'} | "
+                       f"{f'{first - left:+d}' if left is not None else '-'} |")
     return out
 
 
