@@ -24,7 +24,7 @@ from machine import machine_info, print_machine  # noqa: E402
 import ganforge  # noqa: E402
 from ganforge.config import resolve_config  # noqa: E402
 from ganforge.data import load_dataset  # noqa: E402
-from ganforge.metrics.run_evaluator import RunEvaluator  # noqa: E402
+from ganforge.metrics.run_evaluator import RunEvaluator, seeded_batches  # noqa: E402
 
 RECIPES = ["dcgan-mnist", "mnist-cgan", "mnist-acgan", "sngan-mnist", "biggan-mnist", "stylegan2-mnist",
            "r3gan-mnist", "progan-mnist"]
@@ -51,7 +51,7 @@ def bench(recipe: str, budget: float, probe: int, extra, evaluator, root: Path) 
     run = root / recipe
     per_step = run_for(recipe, steps, run, extra)
     gen = ganforge.load(run)
-    scores = evaluator(lambda n: gen.sample(n, seed=1))
+    scores = evaluator(seeded_batches(gen.sample, 1))  # a fresh batch per call, not one batch repeated
     return {"recipe": recipe, "steps": steps, "train_s": round(per_step * steps, 1),
             "s_per_1k_steps": round(1000 * per_step, 1), **{k: float(v) for k, v in scores.items()}}
 

@@ -36,6 +36,7 @@ def weights(run):
 def test_torchrun_two_ranks_stay_in_sync_and_resume_exactly(tmp_path):
     full = torchrun("ring8", "--out", str(tmp_path / "full"), *RING8)
     assert full.returncode == 0, full.stderr[-2000:]  # a rank drifting apart fails the checkpoint check
+    assert full.stdout.count("run saved to") == 1  # only rank 0 writes the run's files and summary
     part = torchrun("ring8", "--out", str(tmp_path / "part"), *RING8, "steps=10")
     assert part.returncode == 0, part.stderr[-2000:]
     resumed = torchrun("--resume", str(tmp_path / "part"), "steps=20")

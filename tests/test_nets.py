@@ -5,10 +5,21 @@ import torch
 from ganforge.nets import DISCRIMINATORS, GENERATORS, DOutput, create_model
 
 IMAGE_SHAPES = [(1, 32, 32), (3, 32, 32), (3, 64, 64)]
+# Nets for other data kinds declare ``data_kind``: clips (C, T, H, W), waveforms (C, L), text (L, V).
+KIND_SHAPES = {"video": [(1, 6, 32, 32), (3, 4, 64, 64)], "audio": [(1, 4096), (2, 16384)], "text": [(8, 27), (5, 40)]}
 
 
-def shapes_for(name):
-    return [(2,), (5,)] if name == "mlp" else IMAGE_SHAPES
+def shapes_for(name, registry=None):
+    if name == "mlp":
+        return [(2,), (5,)]
+    kinds = {getattr(reg.get(name), "data_kind", None) for reg in (registry,) if reg is not None and name in reg}
+    kind = kinds.pop() if kinds else None
+    return KIND_SHAPES.get(kind, IMAGE_SHAPES)
+
+
+def z_dim_for(g_class, shape):
+    """16, or what a generator whose latent depends on the data shape (mocogan) takes."""
+    return g_class.z_dim_for(shape) if hasattr(g_class, "z_dim_for") else 16
 
 
 def inactive(net):
@@ -20,14 +31,15 @@ def cases(registry, input_kind=None):
     # Image-to-image generators (input_kind "image") take images, not z: tests/translate walks them.
     names = [n for n in registry.names()
              if input_kind is None or getattr(registry.get(n), "input_kind", "latent") == input_kind]
-    return [(name, shape, k) for name in names for shape in shapes_for(name) for k in (0, 10)]
+    return [(name, shape, k) for name in names for shape in shapes_for(name, registry) for k in (0, 10)]
 
 
 @pytest.mark.parametrize("name,shape,num_classes", cases(GENERATORS, "latent"))
 def test_generator(name, shape, num_classes):
     torch.manual_seed(0)
-    g = create_model(name, "generator", z_dim=16, shape=shape, num_classes=num_classes)
-    z = torch.randn(4, 16)
+    z_dim = z_dim_for(GENERATORS.get(name), shape)
+    g = create_model(name, "generator", z_dim=z_dim, shape=shape, num_classes=num_classes)
+    z = torch.randn(4, z_dim)
     y = torch.arange(4) if num_classes else None
     x = g(z, y)
     assert x.shape == (4,) + shape

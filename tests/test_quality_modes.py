@@ -4,7 +4,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-import torch
 
 import ganforge
 from ganforge.config import resolve_config
@@ -12,14 +11,6 @@ from ganforge.metrics import GRID25_MEANS, GRID25_STD, RING8_MEANS, RING8_STD, m
 
 QUIET = ["progress=false", "report=false", "sample_every=100000", "metrics=[]"]
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "mode_coverage.py"
-
-
-@pytest.fixture
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def benchmark_module():

@@ -6,11 +6,25 @@ Exit codes: 0 success, 2 bad usage/config/data (one line, no traceback), 1 anyth
 from __future__ import annotations
 
 import sys
+import warnings
+from pathlib import Path
 from typing import Optional, Sequence
 
 import click
 
 from .errors import GanforgeError
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+_show_default = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings raised by ganforge's own code as one line on stderr (``ganforge: note: ...``,
+    like ``console.note``), not Python's two-line ``file:line: Category`` form; others keep it."""
+    if str(filename).startswith(_PACKAGE):
+        click.echo(f"ganforge: note: {message}", err=True)
+    else:
+        _show_default(message, category, filename, lineno, file, line)
 
 
 class _Group(click.Group):
@@ -54,4 +68,5 @@ register_commands(cli)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
+    warnings.showwarning = _show_warning
     cli.main(args=list(argv) if argv is not None else None, prog_name="ganforge")

@@ -24,6 +24,7 @@ from typing_extensions import Annotated
 from .errors import ConfigError
 from .options import OptionInfo, option_error, options_model, type_name, value_problem
 from .registry import did_you_mean, lookup
+from .schedules import SCHEDULES
 
 Int = Annotated[int, Strict()]
 Float = Annotated[float, Strict(), AllowInfNan(False)]
@@ -81,15 +82,21 @@ class TrainConfig(BaseModel):
     label_smoothing: Float = Field(0.0, ge=0, lt=0.5, description="one-sided: real target 1-s")
     # transfer learning
     init_from: Optional[Str] = Field(None, description="start G and D from this run's latest weights (new optimizers), "
-                                                       "a checkpoint directory, or pretrained:NAME (G only)")
+                                                       "a checkpoint directory, or a model folder / pretrained:NAME (G only)")
     # optimisation
     steps: Int = Field(2000, ge=0, le=BIG, description="generator updates")
     batch_size: Int = Field(64, gt=0, le=1_000_000, description="samples per step (per process)")
     lr_g: Float = Field(2e-4, gt=0, description="generator learning rate (Adam)")
     lr_d: Float = Field(2e-4, gt=0, description="discriminator learning rate (Adam)")
     betas: Tuple[Float, Float] = Field((0.5, 0.999), description="Adam betas")
-    lr_schedule: Literal["constant", "linear"] = Field("constant", description="linear: decay to 0 after lr_decay_start")
-    lr_decay_start: Float = Field(0.5, ge=0, le=1, description="fraction of steps after which linear decay starts")
+    beta2_final: Optional[Float] = Field(None, ge=0, lt=1, description="Adam beta2 reached along the lr schedule "
+                                                                       "(R3GAN: 0.9 -> 0.99); none keeps betas fixed")
+    lr_schedule: Literal[SCHEDULES] = Field(  # type: ignore[valid-type]
+        "constant", description="linear or cosine (R3GAN's): decay to lr_final x lr between lr_decay_start and "
+                                "lr_decay_end")
+    lr_decay_start: Float = Field(0.5, ge=0, le=1, description="fraction of steps after which the lr decay starts")
+    lr_decay_end: Float = Field(1.0, ge=0, le=1, description="fraction of steps where the lr decay ends")
+    lr_final: Float = Field(0.0, ge=0, le=1, description="learning rate at the end of the decay, as a fraction")
     n_critic: Int = Field(1, ge=1, le=1000, description="D updates per G update")
     ema: Float = Field(0.999, ge=0, lt=1, description="EMA decay of G weights; 0 disables")
     ema_start: Int = Field(0, ge=0, le=BIG, description="step from which the EMA tracks G")
@@ -122,6 +129,7 @@ class TrainConfig(BaseModel):
     num_samples: Int = Field(64, gt=0, le=100_000, description="size of the fixed latent batch drawn at each sample step")
     progress: Bool = Field(True, description="progress bar on the console")
     report: Bool = Field(True, description="write report.html into the run directory when training ends")
+    plots: Bool = Field(True, description="refresh loss_curves.png at every sample step")
     tensorboard: Bool = Field(True, description="also log scalars and samples for TensorBoard when it is installed")
 
     @model_validator(mode="before")
@@ -152,6 +160,8 @@ class TrainConfig(BaseModel):
             check = getattr(lookup(kind).get(getattr(self, key).name), "check_config", None)
             if check is not None:
                 check(self)
+        if self.lr_schedule != "constant" and self.lr_decay_end <= self.lr_decay_start:
+            raise ConfigError(f"lr_decay_end ({self.lr_decay_end}) must be after lr_decay_start ({self.lr_decay_start})")
         return self
 
 

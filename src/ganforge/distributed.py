@@ -17,7 +17,10 @@ from .errors import ConfigError
 
 
 def rank() -> int:
-    return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+    """This process's rank; after the group is gone, the rank torchrun gave it (files stay rank 0's)."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank()
+    return int(os.environ.get("RANK", "0")) if launched_by_torchrun() else 0
 
 
 def world_size() -> int:

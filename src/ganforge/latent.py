@@ -45,7 +45,7 @@ def interpolation_frames(gen, seeds: Sequence[int], steps: int, label: Optional[
     if len(seeds) < 2 or steps < 2:
         raise ConfigError("interpolation needs at least two seeds and --steps >= 2")
     net, dev = gen.net, gen.device
-    z = seed_latents(seeds, gen.cfg.z_dim).to(dev)
+    z = seed_latents(seeds, gen.z_dim).to(dev)
     t = torch.linspace(0, 1, steps, device=dev)
     y_one = gen._labels(1, label)
     frames: List[Tensor] = []
@@ -86,13 +86,13 @@ def style_mix_grid(gen, row_seeds: Sequence[int], col_seeds: Sequence[int], cuto
     coarse styles (layers < ``cutoff``, default half) from row seed r and the rest from column seed c."""
     net = gen.net
     if not is_style(net):
-        raise ConfigError(f"style mixing needs a style generator (stylegan2), not '{gen.cfg.generator.name}'")
+        raise ConfigError(f"style mixing needs a style generator (stylegan2), not '{gen.family}'")
     if gen.num_classes:
         raise ConfigError("style-mix draws unconditional grids; train the style model with conditional=false")
     net.eval()
     dev = gen.device
-    w_rows = net.map(seed_latents(row_seeds, gen.cfg.z_dim).to(dev), None, truncation=truncation)
-    w_cols = net.map(seed_latents(col_seeds, gen.cfg.z_dim).to(dev), None, truncation=truncation)
+    w_rows = net.map(seed_latents(row_seeds, gen.z_dim).to(dev), None, truncation=truncation)
+    w_cols = net.map(seed_latents(col_seeds, gen.z_dim).to(dev), None, truncation=truncation)
     k = net.num_ws
     cutoff = k // 2 if cutoff is None else cutoff
     rows_img, cols_img = net.synthesize(w_rows), net.synthesize(w_cols)

@@ -1,41 +1,55 @@
-"""Loading trained generators: from a run directory (any checkpoint) or shipped with the
-package (``pretrained:NAME``), and exporting a run's generator as a shipped one."""
+"""Loading trained generators: from a run directory (any checkpoint), a model folder written by
+``ganforge export``, or shipped with the package (``pretrained:NAME``); and exporting one as a
+model folder (``config.json`` + ``model.safetensors``, see ``ganforge/artifact.py``)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Union
+from typing import Any, Dict, Optional, Sequence, Union
 
-from .config import build_config
+from .artifact import is_model_folder
 from .errors import ConfigError
 from .generator import Generator
-from .objectives import build_objective
-from .pretrained import is_pretrained, read_pretrained, weights_dir, write_pretrained
+from .objectives import Objective, build_objective
+from .pretrained import is_pretrained
 from .train import checkpoint as ckpt
 from .train.devices import pick_device
 from .train.rundir import load_run_config, read_data_info, require_checkpoint
 
+_STEP = re.compile(r"^step-(\d+)$")
+
 
 def resolve_checkpoint(run_dir: Path, checkpoint: Union[str, Path, None]) -> Path:
-    """``None``/``"latest"`` -> newest step checkpoint; ``"best"`` -> the best-metric one; else a path."""
+    """``None``/``"latest"`` -> newest step checkpoint; ``"best"`` -> the best-metric one;
+    ``"step-N"`` -> the checkpoint of step N; else a checkpoint directory."""
     if checkpoint in (None, "latest"):
         return require_checkpoint(run_dir)
-    path = run_dir / "checkpoints" / "best" if checkpoint == "best" else Path(checkpoint)
-    if not path.is_dir():
+    step = _STEP.match(str(checkpoint))
+    if checkpoint == "best":
+        path = run_dir / "checkpoints" / "best"
+    elif step and not Path(checkpoint).is_dir():
+        path = ckpt.checkpoint_path(run_dir, int(step.group(1)))
+    else:
+        path = Path(checkpoint)
+    if not (path / ckpt.WEIGHTS).is_file():
+        kept = ", ".join(p.name for p in ckpt.step_checkpoints(run_dir)) or "none"
         raise ConfigError(f"checkpoint '{checkpoint}' not found in {run_dir}; use latest, best (when the run "
-                          "evaluated metrics) or a checkpoints/step-* directory")
+                          f"evaluated metrics), step-N or a checkpoint directory (kept: {kept})")
     return path
 
 
-def load_generator(run_dir: Union[str, Path], device: str = "cpu",
+def load_generator(source: Union[str, Path], device: str = "cpu",
                    checkpoint: Union[str, Path, None] = None) -> Generator:
-    """Load a run's generator (EMA weights when the run kept them) for sampling.
+    """Load a generator for sampling: a run's (EMA weights when the run kept them), a model
+    folder's (``ganforge export``) or a shipped one (``pretrained:mnist``).
 
-    ``checkpoint``: ``latest`` (default), ``best`` or a checkpoint directory. ``pretrained:NAME``
-    loads a generator shipped with the package (``pretrained:mnist``).
+    ``checkpoint`` (runs only): ``latest`` (default), ``best``, ``step-N`` or a checkpoint directory.
     """
-    if is_pretrained(run_dir):
-        return load_pretrained(str(run_dir), device)
-    run_dir = Path(run_dir)
+    if is_pretrained(source) or is_model_folder(source):
+        if checkpoint not in (None, "latest"):
+            raise ConfigError(f"'{source}' is a model folder with one set of weights; drop --checkpoint")
+        return Generator.from_pretrained(source, device=device)
+    run_dir = Path(source)
     cfg = load_run_config(run_dir)
     path = resolve_checkpoint(run_dir, checkpoint)
     info = read_data_info(run_dir)
@@ -45,21 +59,24 @@ def load_generator(run_dir: Union[str, Path], device: str = "cpu",
     else:
         ckpt.read_weights(path, {"objective": objective})
     dev = pick_device(device)
-    return Generator(run_dir, objective.generator.to(dev).eval(), cfg, info, dev, objective, checkpoint=path)
+    num_classes = int(info["num_classes"]) if cfg.objective.get("conditional", False) else 0
+    provenance = {"run": str(run_dir), "checkpoint": path.name, "config": cfg.model_dump(mode="json")}
+    return Generator(objective.generator.to(dev).eval(), info=info, device=dev, z_dim=cfg.z_dim,
+                     num_classes=num_classes, family=cfg.generator.name, name=cfg.name, source=run_dir,
+                     weights="ema" if cfg.ema > 0 else "trained", cfg=cfg, objective=objective, checkpoint=path,
+                     decoder=objective if type(objective).sample is not Objective.sample else None,
+                     provenance=provenance)
 
 
-def load_pretrained(spec: str, device: str = "cpu") -> Generator:
-    """``pretrained:NAME`` -> :class:`Generator` (float32, eval mode, no discriminator)."""
-    meta, tensors = read_pretrained(spec)
-    cfg, info = build_config(meta["config"]), meta["data_info"]
-    net = build_objective(cfg, info).generator
-    net.load_state_dict(tensors, strict=True)
-    dev = pick_device(device)
-    return Generator(weights_dir(), net.to(dev).eval(), cfg, info, dev)
+def export_generator(source: Union[str, Path], out: Union[str, Path], checkpoint: Union[str, Path, None] = None,
+                     formats: Sequence[str] = ("safetensors",), metadata: Optional[Dict[str, Any]] = None) -> Path:
+    """Write the generator of ``source`` (a run directory, a model folder or ``pretrained:NAME``)
+    to the model folder ``out`` and return it.
 
-
-def export_pretrained(run_dir, name: str, out_dir=None) -> Path:
-    """Copy a run's (EMA) generator into ``weights/pretrained_NAME.*`` atomically."""
-    gen = load_generator(run_dir)
-    meta = {"config": gen.cfg.model_dump(mode="json"), "data_info": gen.info}
-    return write_pretrained(gen.net.state_dict(), meta, name, out_dir)
+    ``checkpoint``: ``latest`` (default), ``best`` or ``step-N`` of a run; the EMA weights when
+    the run kept them. ``formats``: ``safetensors`` (always written), ``torchscript``, ``onnx``.
+    Image-to-image runs export their generator (both directions for CycleGAN); table runs
+    carry their column encoding in ``config.json`` so rows decode from the folder alone.
+    ``metadata``: more JSON entries for config.json (measured quality, notes).
+    """
+    return load_generator(source, checkpoint=checkpoint).save_pretrained(out, formats, metadata)

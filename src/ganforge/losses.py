@@ -25,6 +25,17 @@ class LossFamily:
     smoothable: bool = False  # one-sided label smoothing is defined for this family
     g_needs_real: bool = False  # g_loss compares fakes with real logits (relativistic)
     sign_is_verdict: bool = True  # logit > 0 means "real" (false for Wasserstein critics, whose offset is free)
+    # d_loss = s * (crit(real, 1) + crit(fake, 0)) and g_loss = s * crit(fake, 1) for the family's
+    # per-sample criterion; s = 1/2 for lsgan, whose paper halves the squares.
+    criterion_scale: float = 1.0
+
+
+def criterion_weights(family: LossFamily) -> "tuple[float, float]":
+    """(D, G) factors turning ``family``'s d_loss / g_loss into the pix2pix/CycleGAN code's use of its
+    GANLoss (junyanz/pytorch-CycleGAN-and-pix2pix models/networks.py: lsgan is a plain MSELoss;
+    backward_D_basic: D = 0.5 * (crit(real, 1) + crit(fake, 0)); backward_G: G = crit(fake, 1))."""
+    s = family.criterion_scale
+    return 0.5 / s, 1.0 / s
 
 
 def _bce_real(real: Tensor, smoothing: float) -> Tensor:
@@ -61,6 +72,7 @@ register_loss("lsgan", LossFamily(
     g_loss=lambda fake, real=None: 0.5 * ((fake - 1.0) ** 2).mean(),
     smoothable=True,
     sign_is_verdict=False,  # targets are 1 and 0: the decision threshold is 0.5, not 0
+    criterion_scale=0.5,
 ))
 
 
@@ -75,6 +87,7 @@ register_loss("rpgan", LossFamily(
     d_loss=lambda real, fake, smoothing=0.0: F.softplus(-_paired(real, fake)).mean(),
     g_loss=lambda fake, real: F.softplus(-_paired(fake, real)).mean(),
     g_needs_real=True,
+    sign_is_verdict=False,  # only differences of logits matter; their offset is free
 ))
 
 

@@ -3,7 +3,7 @@
 A factory's options are its keyword parameters (minus the ``reserved`` ones its caller
 supplies): the annotation gives the type, the default the default, and the description comes
 from, in order, ``Annotated[T, Field(description=...)]``, the docstring (``name: text`` in an
-``Args:`` block, or ``\\`\\`name\\`\\`: text`` anywhere), a trailing ``# comment`` on a dataclass
+``Args:`` block, or a ``name: text`` clause anywhere, the name optionally in double backquotes), a trailing ``# comment`` on a dataclass
 field, or the shared glossary below. A class whose ``__init__`` takes ``**kwargs`` also has
 its parent's options (subclass objectives keep their parent's). A factory may instead set
 ``Options`` to a pydantic model written out by hand.
@@ -110,7 +110,8 @@ _NAMES = r"(?:``)?\w+(?:``)?(?:\s*[,/]\s*(?:``)?\w+(?:``)?)*"
 
 def _doc_descriptions(obj: Any) -> Dict[str, str]:
     """``name -> first sentence`` from a docstring: ``Args:`` lines (``a, b: text`` too) and
-    prose clauses ``name: text`` or ``\`\`a\`\`/\`\`b\`\`: text`` ending at ``;`` or a full stop."""
+    prose clauses ``name: text`` or ``a/b: text`` (names optionally in double backquotes) ending at ``;``
+    or a full stop."""
     doc = inspect.getdoc(obj) or ""
     found: Dict[str, str] = {}
     block = re.search(r"^(?:Args|Arguments|Parameters|Options):\s*\n((?:[ \t]+.*\n?|\s*\n)+)", doc, re.M)

@@ -1,24 +1,19 @@
-"""Generators that ship inside the package: ``ganforge.load("pretrained:mnist")``.
+"""Generators that ship inside the package: ``ganforge.from_pretrained("pretrained:mnist")``.
 
-Each is ``weights/pretrained_NAME.safetensors`` (generator weights) next to
-``weights/pretrained_NAME.json`` (``{"config": <train config>, "data_info": {...}}``). This
-module only reads and writes those files; building a :class:`ganforge.generator.Generator`
-from them is ``ganforge.loading.load_pretrained`` (see ``scripts/train_pretrained_mnist.py``).
+Each is a model folder ``weights/NAME/`` (``config.json`` + ``model.safetensors``), the same
+format ``ganforge export`` writes (see ``ganforge/artifact.py``), made by
+``scripts/train_pretrained_mnist.py``. This module only finds them.
 """
 from __future__ import annotations
 
-import json
-import os
 from importlib import resources
 from pathlib import Path
-from typing import Any, Dict, List, Tuple, Union
-
-import torch
-from safetensors.torch import load_file, save_file
+from typing import List
 
 from .errors import ConfigError
 
 PREFIX = "pretrained:"
+CONFIG_FILE = "config.json"  # ganforge.artifact.CONFIG_FILE (same floor, so not imported)
 
 
 def weights_dir() -> Path:
@@ -26,35 +21,21 @@ def weights_dir() -> Path:
 
 
 def available() -> List[str]:
-    return sorted(p.stem[len("pretrained_"):] for p in weights_dir().glob("pretrained_*.json"))
+    """Names of the shipped generators (``pretrained:NAME``)."""
+    return sorted(p.parent.name for p in weights_dir().glob(f"*/{CONFIG_FILE}"))
 
 
 def is_pretrained(spec) -> bool:
     return str(spec).startswith(PREFIX)
 
 
-def read_pretrained(spec: str) -> Tuple[Dict[str, Any], Dict[str, torch.Tensor]]:
-    """``pretrained:NAME`` -> (metadata ``{"config": ..., "data_info": ...}``, generator state dict)."""
-    name = spec[len(PREFIX):]
-    meta_path = weights_dir() / f"pretrained_{name}.json"
-    if not meta_path.exists():
+def pretrained_folder(spec: str) -> Path:
+    """``pretrained:NAME`` -> the package's ``weights/NAME`` model folder."""
+    name = str(spec)[len(PREFIX):]
+    folder = weights_dir() / name
+    if not name or "/" in name or not (folder / CONFIG_FILE).is_file():
         raise ConfigError(f"unknown pretrained model '{name}'; choose one of: {', '.join(available()) or 'none shipped'}")
-    return json.loads(meta_path.read_text()), load_file(str(meta_path.with_suffix(".safetensors")))
+    return folder
 
 
-def write_pretrained(tensors: Dict[str, torch.Tensor], meta: Dict[str, Any], name: str,
-                     out_dir: Union[str, Path, None] = None) -> Path:
-    """Write ``pretrained_NAME.safetensors`` and its json atomically; returns the weights path."""
-    out_dir = Path(out_dir) if out_dir is not None else weights_dir()
-    target = out_dir / f"pretrained_{name}.safetensors"
-    tmp = target.with_name(target.name + ".tmp")
-    save_file({k: v.detach().cpu().contiguous().clone() for k, v in tensors.items()}, str(tmp))
-    os.chmod(tmp, 0o644)  # package data must be world-readable
-    os.replace(tmp, target)
-    meta_tmp = target.with_suffix(".json.tmp")
-    meta_tmp.write_text(json.dumps(meta, indent=1, default=str))
-    os.replace(meta_tmp, target.with_suffix(".json"))
-    return target
-
-
-__all__ = ["PREFIX", "available", "is_pretrained", "read_pretrained", "write_pretrained", "weights_dir"]
+__all__ = ["PREFIX", "available", "is_pretrained", "pretrained_folder", "weights_dir"]

@@ -48,9 +48,11 @@ class Registry:
         self._entries: Dict[str, Callable[..., Any]] = {}
         _CATALOG[kind] = self
 
-    def register(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(self, name: str, replace: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator adding ``name``; ``replace=True`` lets a later entry take the name over (a
+        user's module passed again through the Python API), otherwise a second one is an error."""
         def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-            if name in self._entries:
+            if name in self._entries and not replace and self._entries[name] is not fn:
                 raise ValueError(f"{self.kind} '{name}' is registered twice")
             self._entries[name] = fn
             return fn

@@ -32,9 +32,10 @@ REAL = torch.randn(600, 4, generator=torch.Generator().manual_seed(123))
 
 
 def test_metric_names_and_directions():
-    assert METRICS.names() == ["fid", "is", "kid", "modes", "prdc", "stacked_modes"]
+    assert METRICS.names() == ["c2st", "fid", "is", "kid", "modes", "ngrams", "notes", "prdc", "stacked_modes",
+                               "temporal", "words"]
     keys = {k for name in METRICS.names() for k in METRICS.get(name).keys}
-    assert keys - set(METRIC_DIRECTION) == {"kid_std", "is_std"}
+    assert keys - set(METRIC_DIRECTION) == {"kid_std", "is_std", "novel"}  # novelty alone is not better
     assert METRIC_DIRECTION["fid"] == "min" and METRIC_DIRECTION["precision"] == "max"
 
 

@@ -16,7 +16,7 @@ def mnist():
 
 
 def test_registry_names():
-    assert list_extractors() == ["inception", "mnist", "raw"]
+    assert list_extractors() == ["audio", "inception", "mnist", "mnist-frames", "raw"]
 
 
 def test_shipped_weights_reach_98_percent_on_heldout(mnist):

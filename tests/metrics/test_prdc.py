@@ -37,9 +37,13 @@ def test_density_coverage_by_hand():
     assert density_coverage(REAL, FAKE, k=2) == pytest.approx({"density": 1.0, "coverage": 4 / 6})
 
 
-def test_density_counts_overlapping_balls():
-    # A fake at 1.0 sits in the balls of 0 (r 2), 1, 2 (r 1) and 3 (r 2): density 4 / k = 2 > 1.
-    assert density_coverage(REAL, np.array([[1.0]]), k=2)["density"] == pytest.approx(2.0)
+def test_density_counts_overlapping_balls_but_not_their_boundaries():
+    # A fake at 0.5 sits in the balls of 0 (r 2), 1 (r 1), 2 (r 1, 1.5 away: no) and 3 (r 2, 2.5: no):
+    # density 2 / k = 1. At 1.0 it lies exactly on the boundaries of 2 and 3, which the strict <
+    # of Naeem et al. does not count either: still 1, where <= would give 2.
+    assert density_coverage(REAL, np.array([[0.5]]), k=2)["density"] == pytest.approx(1.0)
+    assert density_coverage(REAL, np.array([[1.0]]), k=2)["density"] == pytest.approx(1.0)
+    assert density_coverage(REAL, np.array([[1.5]]), k=2)["density"] == pytest.approx(2.0)  # 0, 1, 2, 3
 
 
 def test_prdc_identical_sets_and_blocking(monkeypatch):

@@ -7,7 +7,12 @@ import pytest
 pytest.importorskip("flask")
 from PIL import Image  # noqa: E402
 
-from ganforge.serve import create_app  # noqa: E402
+import ganforge  # noqa: E402
+from ganforge.serve import create_app as _create_app  # noqa: E402
+
+
+def create_app(run, **options):
+    return _create_app(ganforge.load(run), **options)
 
 
 def png(width, height, channels=3, noise=True):

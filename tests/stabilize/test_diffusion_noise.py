@@ -18,8 +18,40 @@ def test_shape_gradient_and_t_range(images, sampling):
     y, grad = grad_of(lambda x: noise(x, generator=gen()), images)
     assert y.shape == images.shape and grad.abs().sum() > 0
     t = noise.sample_t(2000, images, gen())
-    assert t.min() >= (1 if sampling == "priority" else 0) and t.max() <= 50
-    assert t.float().mean() == pytest.approx(25 if sampling == "uniform" else 101 / 3, rel=0.1)
+    assert t.min() == 0 and t.max() <= 50 and set(t.unique().tolist()) <= set(noise.pool.tolist())
+
+
+def test_published_defaults():
+    # Zhendong-Wang/Diffusion-GAN diffusion-stylegan2/train.py: t_min 10, t_max 1000, noise_sd 0.05,
+    # ts_dist priority, target 0.6, ada_kimg 100; training_loop.py starts the level p at 0.
+    noise = DiffusionNoise()
+    assert (noise.t_min, noise.t_max, noise.T, noise.sigma, noise.t_sampling) == (10, 1000, 10, 0.05, "priority")
+    assert noise.feedback.target == 0.6 and noise.feedback.speed_images == 100_000
+
+
+def test_pool_is_half_clean_and_priority_weights_t_minus_one():
+    # diffusion.py update_T: t_epl = zeros(64); 32 entries drawn from arange(1, T + 1) with
+    # p = arange(T) / arange(T).sum() ('priority', so P(t) = (t - 1) / sum) or uniformly.
+    torch.manual_seed(0)
+    noise = DiffusionNoise(t_min=4, t_max=4)
+    pools = torch.stack([noise.draw_pool() for _ in range(3000)])
+    assert pools.shape[1] == 64 and (pools[:, :32] == 0).all() and (pools[:, 32:] >= 1).all()
+    counts = torch.bincount(pools[:, 32:].flatten(), minlength=5)[1:].double()
+    expected = torch.tensor([0.0, 1.0, 2.0, 3.0]) / 6  # t = 1..4 weighted 0, 1, 2, 3
+    assert torch.allclose(counts / counts.sum(), expected.double(), atol=0.01)
+    uniform = DiffusionNoise(t_min=4, t_max=4, t_sampling="uniform")
+    counts = torch.bincount(torch.stack([uniform.draw_pool() for _ in range(3000)])[:, 32:].flatten())[1:]
+    assert torch.allclose(counts.double() / counts.sum(), torch.full((4,), 0.25, dtype=torch.float64), atol=0.01)
+
+
+def test_pool_is_redrawn_when_T_adapts_and_checkpointed():
+    noise = DiffusionNoise(t_min=10, t_max=100, interval=1, speed_images=100, batch_size=50)
+    first = noise.pool.clone()
+    noise.observe(torch.ones(50)), noise.update()
+    assert noise.T == 55 and noise.pool[32:].max() <= 55 and not torch.equal(noise.pool, first)
+    restored = DiffusionNoise(t_min=10, t_max=100)
+    restored.load_state_dict(save_load(noise.state_dict()))
+    assert torch.equal(restored.pool, noise.pool) and restored.T == 55
 
 
 def test_forward_diffusion_formula(images):
@@ -68,7 +100,7 @@ def test_state_dict_round_trip():
     assert b.T == a.T and b.level == a.level
     for aug in (a, b):
         aug.observe(torch.ones(16)), aug.update()
-    assert b.stats() == a.stats() and b.level > (40 - 5) / 495
+    assert b.stats() == a.stats() and b.level > (40 - 10) / 990
 
 
 def test_bad_options():
@@ -78,3 +110,5 @@ def test_bad_options():
         DiffusionNoise(t_min=10, t_init=5)
     with pytest.raises(ConfigError):
         DiffusionNoise(t_sampling="weighted")
+    with pytest.raises(ConfigError):
+        DiffusionNoise(clean_share=1.5)

@@ -103,3 +103,27 @@ def test_cycle_generators_pick_a_direction():
     assert torch.equal(both(x), ab(x)) and both.direction("BtoA") is ba
     with pytest.raises(ConfigError, match="AtoB or BtoA"):
         both.direction("sideways")
+
+
+def test_unet_keeps_dropout_at_test_time_unless_told_not_to():
+    # Isola et al. 2017, Sec. 3.1: "we apply dropout at test time" (the reference's test.py calls
+    # model.eval() only with --eval), the paper's only source of noise; test_dropout=false turns it off.
+    torch.manual_seed(0)
+    x = torch.rand(2, 1, 32, 32) * 2 - 1
+    noisy = create_model("unet", "generator", shape=(1, 32, 32), width=4).eval()
+    assert not torch.equal(noisy(x), noisy(x))
+    plain = create_model("unet", "generator", shape=(1, 32, 32), width=4, test_dropout=False).eval()
+    assert torch.equal(plain(x), plain(x))
+
+
+def test_unet_can_normalise_with_the_test_batch_statistics():
+    torch.manual_seed(0)
+    g = create_model("unet", "generator", shape=(1, 32, 32), width=4, dropout=0.0, test_batch_stats=True)
+    x = torch.rand(4, 1, 32, 32) * 2 - 1
+    g.train()
+    train_out = g(x)
+    before = [m.running_mean.clone() for m in g.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    g.eval()
+    assert torch.allclose(g(x), train_out, atol=1e-5)  # batch statistics, as in training mode
+    after = [m.running_mean for m in g.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert all(torch.equal(a, b) for a, b in zip(before, after))  # eval leaves running stats alone

@@ -46,19 +46,69 @@ def test_cycle_and_identity_losses_on_constructed_generators():
     assert torch.isclose(loss, logs["loss_g_adv"] + 10 * 0.4 + 0.5 * 10 * 0.2, atol=1e-5)
 
 
-def test_cyclegan_d_loss_is_halved_and_reaches_both_discriminators():
+def mse(x, target):
+    return ((x - target) ** 2).mean()
+
+
+def test_cyclegan_d_loss_is_the_reference_half_mse_and_reaches_both_discriminators():
+    # junyanz/pytorch-CycleGAN-and-pix2pix cycle_gan_model.py backward_D_basic with GANLoss('lsgan')
+    # = MSELoss: D = (MSE(D(real), 1) + MSE(D(fake), 0)) * 0.5 per domain.
     cfg = tiny_config("cyclegan-digits", "objective.pool_size=0")
     obj = build_objective(cfg, UNPAIRED)
     a, b = torch.rand(4, 1, 16, 16), torch.rand(4, 1, 16, 16)
     torch.manual_seed(0)
     loss, _ = obj.d_step(a, b, CTX)
     with torch.no_grad():
-        lsgan = get_loss("lsgan")
-        want = 0.5 * lsgan.d_loss(obj.d_b(b).logits, obj.d_b(obj.generator.ab(a)).logits) \
-            + 0.5 * lsgan.d_loss(obj.d_a(a).logits, obj.d_a(obj.generator.ba(b)).logits)
+        want = 0.5 * (mse(obj.d_b(b).logits, 1) + mse(obj.d_b(obj.generator.ab(a)).logits, 0)) \
+            + 0.5 * (mse(obj.d_a(a).logits, 1) + mse(obj.d_a(obj.generator.ba(b)).logits, 0))
     assert torch.isclose(loss, want)
     loss.backward()
     assert grads_complete(obj.d_parameters())
+
+
+def test_cyclegan_adversarial_weight_equals_the_reference():
+    # cycle_gan_model.py backward_G: loss_G_A = criterionGAN(netD_A(fake_B), True) = MSE(., 1), no 1/2,
+    # next to cycle losses weighted lambda_A = lambda_B = 10.
+    obj = build_objective(tiny_config("cyclegan-digits"), UNPAIRED)
+    a, b = torch.rand(4, 1, 16, 16), torch.rand(4, 1, 16, 16)
+    parts = obj.cycle_losses(a, b)
+    with torch.no_grad():
+        want = mse(obj.d_b(parts["fake_b"]).logits, 1) + mse(obj.d_a(parts["fake_a"]).logits, 1)
+    assert torch.isclose(parts["adv"], want)
+
+
+def test_pix2pix_gan_terms_are_the_references_with_any_family():
+    # pix2pix_model.py: loss_D = (loss_D_fake + loss_D_real) * 0.5; loss_G_GAN = criterionGAN(pred, True).
+    a, b = torch.rand(4, 1, 16, 16), torch.rand(4, 3, 16, 16)
+    for loss_name, crit in (("ns", lambda x, t: torch.nn.functional.binary_cross_entropy_with_logits(
+            x, torch.full_like(x, float(t)))), ("lsgan", mse)):
+        obj = build_objective(tiny_config("pix2pix-edges", f"loss={loss_name}"), PAIRED)
+        obj.eval()  # batch norm on running statistics; dropout stays on, so fix the RNG per call
+        torch.manual_seed(1)
+        d_loss, _ = obj.d_step(a, b, CTX)
+        with torch.no_grad():
+            torch.manual_seed(1)
+            fake = obj.generator(a)
+            want = 0.5 * (crit(obj.judge(a, fake), 0) + crit(obj.judge(a, b), 1))
+        assert torch.isclose(d_loss, want, atol=1e-6), loss_name
+        torch.manual_seed(2)
+        _, logs = obj.g_step(a, b, CTX)
+        with torch.no_grad():
+            torch.manual_seed(2)
+            want = crit(obj.judge(a, obj.generator(a)), 1)
+        assert torch.isclose(logs["loss_g_adv"], want, atol=1e-6), loss_name
+
+
+def test_esrgan_averages_the_relativistic_terms_as_the_authors_code():
+    # BasicSR esrgan_model.py: l_g_gan = (l_g_real + l_g_fake) / 2; l_d_real, l_d_fake each * 0.5.
+    obj = build_objective(tiny_config("esrgan-photos", "objective.pretrain_steps=0"), SR)
+    lr, hr = torch.rand(2, 3, 4, 4), torch.rand(2, 3, 16, 16)
+    d_loss, _ = obj.d_step(lr, hr, CTX)
+    with torch.no_grad():
+        real, fake = obj.discriminator(hr).logits, obj.discriminator(obj.generator(lr)).logits
+        bce = torch.nn.functional.binary_cross_entropy_with_logits
+        want = 0.5 * bce(real - fake.mean(), torch.ones_like(real)) + 0.5 * bce(fake - real.mean(), torch.zeros_like(fake))
+    assert torch.isclose(d_loss, want, atol=1e-6)
 
 
 def test_cyclegan_g_step_reaches_both_generators():

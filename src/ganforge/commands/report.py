@@ -20,6 +20,7 @@ def report(run: Path, out: Optional[Path], memorization: int, examples: int) -> 
 
     Example: ganforge report runs/dcgan-mnist-20260101-120000
     """
-    from ..report.html import build_report
+    from ..api import load
+    from ..report.html import report_for_run
 
-    click.echo(f"wrote {build_report(run, out, memorization, examples)}")
+    click.echo(f"wrote {report_for_run(run, load, out=out, memorization=memorization, examples=examples)}")

@@ -11,7 +11,9 @@ import click
 @click.argument("run", type=click.Path(path_type=Path))
 @click.option("-n", "num", type=click.IntRange(min=1), default=64, show_default=True, help="number of samples")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="a .npy file, a .png file (with --grid), a directory for PNG files, or .csv/.parquet for tables")
+              help="a .npy file, a .png file (with --grid), a directory for PNG files, .csv/.parquet for tables, "
+                   ".png/.gif (with --grid) or a directory of GIFs for videos, a .wav file or a directory for audio, "
+                   "a .txt file for text")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--grid", is_flag=True, help="write one grid image instead of one file per sample")
 @click.option("--class", "class_", type=int, default=None, help="class to draw from (conditional models)")
@@ -36,9 +38,10 @@ def sample(run: Path, num: int, out: Path, seed: int, grid: bool, class_: Option
     from ..tabular.sampling import parse_where
 
     gen = load(run)
-    samples = gen.sample(num, seed=seed, labels=class_, where=parse_where(where) or None, truncation=truncation,
-                         rejection=rejection)
+    columns = gen.objective.transformer.columns if gen.kind == "table" else ()
+    samples = gen.sample(num, seed=seed, labels=class_, where=parse_where(where, columns) or None, truncation=truncation,
+                         rejection=rejection, progress=None)
     # conditional grids without --class: one column per class (labels cycle 0..K-1)
     nrow = gen.num_classes if gen.num_classes and class_ is None and num >= gen.num_classes else None
-    written = write_samples(samples, out, grid=grid, nrow=nrow)
+    written = write_samples(samples, out, grid=grid, nrow=nrow, info=gen.info)
     click.echo(f"wrote {written}")

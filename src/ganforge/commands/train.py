@@ -51,14 +51,61 @@ def train(args: Sequence[str], out: Optional[Path], resume: Optional[Path], npro
     if not is_main():
         return
     click.echo(f"run saved to {run_dir}")
+    for line in final_metrics(run_dir):
+        click.echo(line)
+    if (run_dir / "report.html").exists():
+        click.echo(f"  report:      {run_dir / 'report.html'}")
     click.echo(f"  samples:     {run_dir / 'samples'}")
     click.echo(f"  metrics:     {run_dir / 'metrics.jsonl'}")
     click.echo(f"  checkpoints: {run_dir / 'checkpoints'}")
     from ..train.rundir import read_data_info
 
+    from ..train.rundir import load_run_config
+
+    if load_run_config(run_dir).objective.name == "inpaint":
+        click.echo(f"  restore:     ganforge inpaint {run_dir} IMAGE --mask MASK --out restored.png")
+        return
     table = read_data_info(run_dir).get("kind") == "table"
     more = "-n 1000 --out synth.csv" if table else "-n 64 --grid --out samples.png"
     click.echo(f"  sample more: ganforge sample {run_dir} {more}")
+    from ..train.timing import format_timing, read_timing
+
+    timing = read_timing(run_dir)
+    if timing:
+        click.echo(f"where the time went ({run_dir / 'timing.json'}):")
+        click.echo("\n".join(format_timing(timing)))
+
+
+def final_metrics(run_dir: Path) -> list:
+    """Lines for the end of training: the last evaluation against the best one, and the best
+    checkpoint (nothing when the run evaluated no metrics)."""
+    import json
+
+    from ..report.summary import headline_metrics
+    from ..train.rundir import load_run_config
+    from ..train.runlog import read_metrics
+
+    try:
+        best = json.loads((run_dir / "best.json").read_text())
+    except (OSError, ValueError):
+        best = None
+    heads = headline_metrics(read_metrics(run_dir / "metrics.jsonl"), best)
+    if not heads:
+        return []
+    n = load_run_config(run_dir).eval_n
+    width = max([len("metric")] + [len(h.name) for h in heads])
+    last = max([len("last")] + [len(h.last) for h in heads])
+    lines = [f"  metrics at step {heads[0].last_step:,} ({n:,} samples):",
+             f"    {'metric'.ljust(width)}  {'last'.ljust(last)}  best"]
+    for h in heads:
+        best_text = f"{h.best} at step {h.best_step:,}" if h.best is not None else "-"
+        lines.append(f"    {h.name.ljust(width)}  {h.last.ljust(last)}  {best_text}")
+    if best and (run_dir / "checkpoints" / "best").is_dir():
+        from ..report.numbers import sig
+
+        lines.append(f"  best checkpoint: {run_dir / 'checkpoints' / 'best'} (step {best['step']:,}, "
+                     f"{best['metric']} {sig(best['value'])})")
+    return lines
 
 
 def launch_torchrun(nproc: int, args: Sequence[str], out: Optional[Path], resume: Optional[Path]) -> int:

@@ -50,6 +50,15 @@ class Dataset:
         labels, or with their target images for paired data (``y`` uint8 N x C x H x W)."""
         return _as_float(self.x[index]), (_as_float(self.y[index]) if self.y is not None else None)
 
+    def evaluation_items(self) -> Tensor:
+        """Rows behind the real-data statistics of the metrics: all of them. Procedural sets
+        rendered per batch (videos, audio) cap this so FID references stay affordable."""
+        return torch.arange(len(self))
+
+    def metric_context(self) -> Dict[str, object]:
+        """What this data's own metrics need to know (word lists, note sets); empty by default."""
+        return {}
+
     def info(self) -> Dict[str, object]:
         """What a saved generator needs to know about its data (JSON-friendly)."""
         info: Dict[str, object] = {"name": self.name, "kind": self.kind, "shape": list(self.shape),

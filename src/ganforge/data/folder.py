@@ -12,8 +12,10 @@ from PIL import Image, UnidentifiedImageError
 
 from ..cache import cached_arrays
 from ..errors import DataError
+from .audio_folder import audio, holds_audio
 from .dataset import Dataset
 from .registry import DATASETS
+from .scan import scan_labelled
 from .transforms import fit_square, to_mode
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -27,19 +29,11 @@ def scan_folder(root: Path) -> Tuple[List[Path], List[int], Tuple[str, ...]]:
     """Image files and labels; subfolders holding images are classes (sorted by name)."""
     if not root.is_dir():
         raise DataError(f"image folder '{root}' does not exist; pass data=folder:PATH with a folder of images")
-    classes = tuple(sorted(d.name for d in root.iterdir() if d.is_dir() and _images_in(d)))
-    if classes:
-        files, labels = [], []
-        for i, name in enumerate(classes):
-            found = _images_in(root / name)
-            files += found
-            labels += [i] * len(found)
-        return files, labels, classes
-    files = _images_in(root)
+    files, labels, classes = scan_labelled(root, _images_in)
     if not files:
         raise DataError(f"image folder '{root}' holds no images ({', '.join(sorted(IMAGE_SUFFIXES))}); "
                         "put images in it or in one subfolder per class")
-    return files, [], ()
+    return files, labels, classes
 
 
 def _decode(path: Path, size: int, channels: int) -> np.ndarray:
@@ -59,16 +53,31 @@ def _guess_channels(files: List[Path]) -> int:
     return 1
 
 
+def _holds_images(root: Path) -> bool:
+    return bool(_images_in(root)) or any(d.is_dir() and _images_in(d) for d in root.iterdir())
+
+
 @DATASETS.register("folder")
-def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, **_) -> Dataset:
+def folder(arg: str = "", image_size: int = 32, channels: Optional[int] = None, sample_rate: int = 16000,
+           length: int = 16384, first_slice: bool = False, normalize: bool = False) -> Dataset:
     """Load every readable image under ``arg``, resized and center-cropped to ``image_size``.
 
     Unreadable or truncated files are skipped and counted (one summary line on stderr).
-    Channels: 1 if every sampled image is grayscale, else 3, unless given.
+    Channels: 1 if every sampled image is grayscale, else 3, unless given. A folder of sound
+    files and no images is read as audio, as ``audio:PATH`` reads it.
+
+    Args:
+        channels: 1 or 3 (images; default: 3 unless every sampled image is grayscale).
+        sample_rate: audio folders: rate every file is resampled to, in Hz.
+        length: audio folders: samples per clip.
+        first_slice: audio folders: keep only the first slice of each file.
+        normalize: audio folders: scale every clip to a peak of 1.
     """
     if not arg:
         raise DataError("data=folder needs a path: data=folder:PATH")
     root = Path(arg).expanduser().resolve()
+    if holds_audio(root) and not _holds_images(root):
+        return audio(arg, image_size, sample_rate, length, first_slice, normalize)
     files, labels, classes = scan_folder(root)
     channels = channels or _guess_channels(files)
     # Decoded once per (files, size, channels); later runs and epochs never decode again.

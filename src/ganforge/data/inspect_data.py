@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from ..images import save_grid, save_scatter
+from ..media import media_writer
 from . import load_dataset
 from .folder import scan_folder
 
@@ -121,7 +122,10 @@ def inspect_dataset(spec: str, out: Path, image_size: int = 32, seed: int = 0) -
         summary["classes"] = dict(zip(names, counts))
     g = torch.Generator().manual_seed(seed)
     pick = torch.randperm(len(ds), generator=g)[:64]
-    if ds.kind == "image":
+    writer = media_writer(ds.kind)
+    if writer is not None:  # videos, audio, text: an animated grid, spectrograms + WAV, a word list
+        writer.panel(ds.get(pick)[0], out / "examples", ds.info())
+    elif ds.kind == "image":
         summary["channels"] = int(ds.shape[0])
         if "original_files" not in summary:
             summary["decoded"] = scan_arrays(ds.x)

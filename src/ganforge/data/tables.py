@@ -1,9 +1,18 @@
 """Tables: ``csv:PATH`` (also .tsv / .parquet files) and ``penguins`` (Palmer penguins, offline).
 
 A table is encoded once by a fitted :class:`~ganforge.tabular.TableTransformer` (mode-specific
-normalization, one-hots, missing indicators). Options (``data_options.KEY=...``):
-``discrete`` / ``continuous`` force column kinds, ``drop`` removes columns (each a list or
-``"a,b"``), ``max_modes`` and ``fit_rows`` bound the per-column mixtures, ``seed`` fixes the fit.
+normalization, one-hots, missing indicators). Options (``data_options.KEY=...``), one line each:
+
+* ``discrete`` / ``continuous``: force column kinds (a list or ``"a,b"``); ``drop``: remove columns.
+* ``max_modes``: mixture modes per numeric column; ``fit_rows``: rows the mixtures are fitted on
+  (a seeded sample; every row is then encoded); ``seed``: fixes the fit.
+* ``max_int_levels``: whole-number columns with fewer distinct values are categories.
+* ``target``: the column an auxiliary model predicts (``objective.target_weight``), and the
+  default target of ``ganforge eval``.
+* ``log``: log-transform these numeric columns, or ``auto`` (long-tailed non-negative ones).
+* ``mixed``: point-mass values get modes of their own: columns, ``auto``, or ``{col: [values]}``.
+* ``max_categories``: refuse a discrete column with more distinct values (0: no limit).
+
 The dataset's ``info()`` carries the transformer's JSON so a saved run decodes samples alone.
 """
 from __future__ import annotations
@@ -16,10 +25,11 @@ import pandas as pd
 import torch
 
 from ..errors import ConfigError, DataError
+from ..extras import require
 from ..tabular.columns import MAX_INT_LEVELS, as_name_list, check_table, infer_columns
 from ..tabular.conditional import ConditionSampler
 from ..tabular.io import read_table, write_table
-from ..tabular.transformer import TableTransformer
+from ..tabular.transformer import MAX_CATEGORIES, TableTransformer
 from .dataset import Dataset
 from .registry import DATASETS
 
@@ -70,14 +80,19 @@ def prepare_frame(df: pd.DataFrame, drop: Union[str, list, None] = None, what: s
 
 
 def table_dataset(name: str, df: pd.DataFrame, discrete=None, continuous=None, drop=None, max_modes: int = 10,
-                  fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS) -> TableDataset:
-    """Type the columns, fit the transformer and encode every row of ``df``."""
+                  fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS,
+                  target: Optional[str] = None, log=None, mixed=None,
+                  max_categories: int = MAX_CATEGORIES) -> TableDataset:
+    """Type the columns, fit the transformer and encode every row of ``df`` (options: module docstring)."""
     if max_modes < 1 or fit_rows < 10:
         raise ConfigError(f"data_options.max_modes must be >= 1 and fit_rows >= 10, got {max_modes} and {fit_rows}")
+    if max_categories < 0:
+        raise ConfigError(f"data_options.max_categories must be >= 0 (0: no limit), got {max_categories}")
     df = prepare_frame(df, drop, f"table '{name}'")
     specs = infer_columns(df, as_name_list(discrete, "discrete"), as_name_list(continuous, "continuous"),
                           max_int_levels)
-    transformer = TableTransformer.fit(df, specs, max_modes, fit_rows, seed)
+    transformer = TableTransformer.fit(df, specs, max_modes, fit_rows, seed, log, mixed,
+                                       None if target is None else str(target), max_categories)
     codes = transformer.codes(df)
     sampler = ConditionSampler([b.counts for b in transformer.discrete_blocks])
     weights = torch.as_tensor(sampler.row_weights(codes), dtype=torch.float64)
@@ -90,8 +105,7 @@ def read_frame(spec: str, drop=None) -> pd.DataFrame:
     """The raw table behind a data spec (``penguins``, ``csv:PATH``), after ``drop``."""
     name, _, arg = spec.partition(":")
     if name == "penguins":
-        from palmerpenguins import load_penguins
-
+        load_penguins = require("palmerpenguins", "tables", "data=penguins").load_penguins
         return prepare_frame(load_penguins(), drop, "penguins")
     if name in ("csv", "parquet"):
         if not arg:
@@ -113,15 +127,19 @@ def save_frame(df: pd.DataFrame, path: Path) -> None:
 TABLE_OPTIONS = ("``discrete``: columns to treat as categories. ``continuous``: columns to treat as numbers. "
                  "``drop``: columns to leave out. ``max_modes``: most Gaussian modes per numeric column. "
                  "``fit_rows``: rows used to fit the mode normalizers. ``max_int_levels``: integer columns with "
-                 "at most this many values are categories.")
+                 "at most this many values are categories. ``seed``: fixes the fit. ``target``: the column an "
+                 "auxiliary model predicts (objective.target_weight). ``log``: log-transform these numeric "
+                 "columns, or auto. ``mixed``: point-mass values get their own modes (columns, auto, or "
+                 "{col: [values]}). ``max_categories``: refuse a discrete column with more values (0: no limit).")
 
 
 @DATASETS.register("penguins")
 def penguins(arg: str = "", image_size: int = 32, discrete=None, continuous=None, drop=None, max_modes: int = 10,
-             fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS) -> TableDataset:
+             fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS, target: Optional[str] = None,
+             log=None, mixed=None, max_categories: int = MAX_CATEGORIES) -> TableDataset:
     """The 344 Palmer penguins (3 species, 3 islands, 4 measurements, sex, year; some missing)."""
     return table_dataset("penguins", read_frame("penguins", drop), discrete, continuous, None, max_modes,
-                         fit_rows, seed, max_int_levels)
+                         fit_rows, seed, max_int_levels, target, log, mixed, max_categories)
 
 
 penguins.__doc__ += "\n\n" + TABLE_OPTIONS
@@ -129,9 +147,10 @@ penguins.__doc__ += "\n\n" + TABLE_OPTIONS
 
 def _file_table(kind: str):
     def load(arg: str = "", image_size: int = 32, discrete=None, continuous=None, drop=None, max_modes: int = 10,
-             fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS) -> TableDataset:
+             fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS, target: Optional[str] = None,
+             log=None, mixed=None, max_categories: int = MAX_CATEGORIES) -> TableDataset:
         return table_dataset(f"{kind}:{arg}", read_frame(f"{kind}:{arg}", drop), discrete, continuous, None,
-                             max_modes, fit_rows, seed, max_int_levels)
+                             max_modes, fit_rows, seed, max_int_levels, target, log, mixed, max_categories)
 
     load.__doc__ = f"A table read from a {kind} file: data={kind}:PATH.\n\n{TABLE_OPTIONS}"
     return load
@@ -139,4 +158,3 @@ def _file_table(kind: str):
 
 DATASETS.register("csv")(_file_table("csv"))
 DATASETS.register("parquet")(_file_table("parquet"))
-

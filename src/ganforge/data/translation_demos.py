@@ -18,10 +18,13 @@ import numpy as np
 import torch
 
 from ..errors import DataError
+from ..extras import require
 from .registry import DATASETS
 from .superres import sr_pairs
 from .transforms import resize_array
 from .translation import PairedDataset, UnpairedDataset, default_load_size, to_tensor
+
+DEMO_DATA = "the demo data of edges2photo, sr-photos and thin2thick"
 
 # Colour photos (gray ones are repeated to RGB) bundled inside scikit-image's wheel.
 TRAIN_PHOTOS = ("astronaut", "coffee", "rocket", "immunohistochemistry", "hubble_deep_field", "retina", "brick",
@@ -38,8 +41,7 @@ def _check_split(split: str) -> None:
 def photos(split: str = "train") -> List[np.ndarray]:
     """The demo photos of one split as uint8 H x W x 3 arrays."""
     _check_split(split)
-    from skimage import data
-
+    data = require("skimage.data", "images", DEMO_DATA)
     out = []
     for name in TRAIN_PHOTOS if split == "train" else TEST_PHOTOS:
         img = np.asarray(getattr(data, name)())
@@ -58,9 +60,8 @@ def _resize_short(photo: np.ndarray, short: int) -> np.ndarray:
 
 def edge_map(photo: np.ndarray, sigma: float = 1.5) -> np.ndarray:
     """uint8 H x W x 3 -> uint8 H x W: black Canny edges on white, as in edges2shoes."""
-    from skimage.color import rgb2gray
-    from skimage.feature import canny
-
+    rgb2gray = require("skimage.color", "images", DEMO_DATA).rgb2gray
+    canny = require("skimage.feature", "images", DEMO_DATA).canny
     return np.where(canny(rgb2gray(photo), sigma=sigma), 0, 255).astype(np.uint8)
 
 
@@ -96,8 +97,8 @@ def edges2photo(arg: str = "", image_size: int = 32, load_size: Optional[int] = 
 
 def thin_and_thick(images: np.ndarray, thick: int = 1) -> Tuple[np.ndarray, np.ndarray]:
     """uint8 N x H x W digits -> (1-px skeletons, strokes dilated by a disk of radius ``thick``), 0/255."""
-    from skimage.morphology import disk, skeletonize
-
+    morphology = require("skimage.morphology", "images", DEMO_DATA)
+    disk, skeletonize = morphology.disk, morphology.skeletonize
     binary = images > 127
     thin = np.stack([skeletonize(b) for b in binary])
     # Dilation of all digits at once: a pixel turns on if the disk around it touches a stroke.

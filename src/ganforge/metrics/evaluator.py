@@ -11,7 +11,9 @@ import numpy as np
 import torch
 
 from ..cache import CACHE_ENV, default_cache_dir  # noqa: E402,F401  (re-exported)
+from ..console import bar
 from ..errors import ConfigError, DataError
+from .detector import stored_items
 from .extractors import create_extractor
 from .frechet import feature_stats
 from .specs import DEFAULT_OPTIONS, MetricInputs, resolve
@@ -71,12 +73,14 @@ def _batches(x: torch.Tensor, batch_size: int):
 
 
 def real_statistics(real: Any, extractor: Any, batch_size: int = 500, cache_key: Optional[str] = None,
-                    cache_dir: Optional[Union[str, Path]] = None, seed: int = 0) -> Dict[str, np.ndarray]:
+                    cache_dir: Optional[Union[str, Path]] = None, seed: int = 0,
+                    progress: Optional[bool] = None) -> Dict[str, np.ndarray]:
     """Features of real data through ``extractor``: {"mu": F, "sigma": F x F, "features": M x F}.
 
     real: N x ... tensor (or None to read the cache only). With ``cache_key`` the result is stored in
     ``<cache_dir>/<cache_key>.npz`` and reused while the extractor name and the data's fingerprint match.
-    ``features`` is a fixed random subset of at most MAX_REAL_FEATURES rows.
+    ``features`` is a fixed random subset of at most MAX_REAL_FEATURES rows. ``progress``: a bar
+    over the real data while its features are computed (None: only on a terminal).
     """
     path = _cache_path(cache_key, cache_dir) if cache_key else None
     real_t = None if real is None else torch.as_tensor(real)
@@ -89,7 +93,12 @@ def real_statistics(real: Any, extractor: Any, batch_size: int = 500, cache_key:
         raise ConfigError("these metrics need real data: pass real= or a cache_key whose cache already exists")
     if len(real_t) < 2:
         raise DataError(f"real data has {len(real_t)} sample(s); at least 2 are needed")
-    feats = torch.cat([extractor.features(b).float() for b in _batches(real_t, batch_size)]).numpy()
+    parts = []
+    with bar(len(real_t), "real features", "img", progress, leave=False) as b:
+        for batch in _batches(real_t, batch_size):
+            parts.append(extractor.features(batch).float())
+            b.update(len(batch))
+    feats = torch.cat(parts).numpy()
     mu, sigma = feature_stats(feats)
     if len(feats) > MAX_REAL_FEATURES:
         keep = np.sort(np.random.default_rng(seed).choice(len(feats), MAX_REAL_FEATURES, replace=False))
@@ -102,11 +111,14 @@ def real_statistics(real: Any, extractor: Any, batch_size: int = 500, cache_key:
 
 
 def _collect_fakes(sample_fn: Callable[[int], torch.Tensor], n: int, batch_size: int, extractor: Any,
-                   needs: frozenset, classifier: Any) -> MetricInputs:
+                   needs: frozenset, classifier: Any, collectors: Optional[Dict[str, Any]] = None,
+                   progress: Optional[bool] = None) -> MetricInputs:
     """Generate n samples in batches, keeping only what the metrics need (never the images)."""
     feats, probs, raw, stacked = [], [], [], []
+    collectors = collectors or {}
+    rows: Dict[str, list] = {name: [] for name in collectors}
     done = 0
-    with torch.no_grad():
+    with torch.no_grad(), bar(n, "generated samples", "img", progress, leave=False) as shown:
         while done < n:
             bs = min(batch_size, n - done)
             x = sample_fn(bs)
@@ -126,12 +138,16 @@ def _collect_fakes(sample_fn: Callable[[int], torch.Tensor], n: int, batch_size:
                 raw.append(x.reshape(bs, -1).float().cpu())
             if "stacked" in needs:
                 stacked.append(classify_stacked(x, classifier, batch_size=bs))
+            for name, collect in collectors.items():
+                rows[name].append(np.asarray(collect(x)))
             done += bs
+            shown.update(bs)
 
     def cat(parts, dtype=np.float32):  # float32 storage; metrics compute in float64
         return torch.cat(parts).numpy().astype(dtype, copy=False) if parts else None
 
-    return MetricInputs(features=cat(feats), probs=cat(probs), raw=cat(raw), stacked=cat(stacked, np.int64))
+    return MetricInputs(features=cat(feats), probs=cat(probs), raw=cat(raw), stacked=cat(stacked, np.int64),
+                        collected={name: np.concatenate(parts) for name, parts in rows.items()})
 
 
 def _on_device(module: Any, device: Optional[Union[str, torch.device]]) -> Any:
@@ -141,19 +157,22 @@ def _on_device(module: Any, device: Optional[Union[str, torch.device]]) -> Any:
 def evaluate(sample_fn: Callable[[int], torch.Tensor], real: Any, metrics: Union[str, Sequence[str]],
              extractor: Union[str, Any] = "raw", n: int = 10_000, batch_size: int = 500,
              cache_key: Optional[str] = None, cache_dir: Optional[Union[str, Path]] = None,
-             device: Optional[Union[str, torch.device]] = None, **options: Any) -> Dict[str, float]:
+             device: Optional[Union[str, torch.device]] = None, progress: Optional[bool] = None,
+             **options: Any) -> Dict[str, float]:
     """Compute ``metrics`` for ``n`` samples of ``sample_fn`` against ``real``.
 
     sample_fn(batch_size) -> Tensor batch_size x ... (images N x C x H x W in [-1, 1], or N x D).
     real: Tensor N_real x ... of real data (None: use the cache of ``cache_key``; fine when only
       'is', 'modes' or 'stacked_modes' are requested).
-    metrics: names from METRICS ('fid', 'kid', 'is', 'prdc', 'modes', 'stacked_modes'), a list or a
-      comma-separated string.
+    metrics: names from METRICS ('fid', 'kid', 'is', 'prdc', 'modes', 'stacked_modes', 'c2st', ...), a list
+      or a comma-separated string.
     extractor: a registered name ('inception', 'mnist', 'raw') or an extractor object.
     cache_key/cache_dir: real-feature cache ``<cache_dir>/<cache_key>.npz`` (default dir
       $GANFORGE_CACHE or ~/.cache/ganforge), e.g. key "mnist-32-mnist".
-    options: kid_subsets, kid_subset_size, is_splits, k_pr, k_dc, seed, and for 'modes' the mixture's
-      means (K x D) and std (plus n_std, default 3).
+    progress: bars over the real features (when not cached) and the generated samples, with an
+      ETA (None: shown only when standard error is a terminal).
+    options: kid_subsets, kid_subset_size, is_splits, k_pr, k_dc, seed, c2st_epochs, and for 'modes' the
+      mixture's means (K x D) and std (plus n_std, default 3).
     Returns a flat dict of floats, e.g. {"fid", "kid", "kid_std", "is", "is_std", "precision", "recall",
       "density", "coverage", "modes_covered", "high_quality", "reverse_kl", "kl_to_uniform"}.
     """
@@ -184,8 +203,13 @@ def evaluate(sample_fn: Callable[[int], torch.Tensor], real: Any, metrics: Union
 
     stats = None
     if needs & {"real_stats", "real_features"}:  # before sampling, so a missing cache fails fast
-        stats = real_statistics(real, ext, batch_size, cache_key, cache_dir, seed=opt["seed"])
-    inputs = _collect_fakes(sample_fn, n, batch_size, ext, needs, classifier)
+        stats = real_statistics(real, ext, batch_size, cache_key, cache_dir, seed=opt["seed"], progress=progress)
+    if "real_samples" in needs and real is None:
+        raise ConfigError("metric 'c2st' trains a classifier on real items: pass real= (a cache holds features only)")
+    collectors = {s.name: s.collector(opt, device) for s in specs if s.collector is not None}
+    inputs = _collect_fakes(sample_fn, n, batch_size, ext, needs, classifier, collectors, progress)
+    if "real_samples" in needs:
+        inputs.real_samples = stored_items(torch.as_tensor(real)).numpy()
     if stats is not None:
         inputs.real_mu, inputs.real_sigma = stats["mu"], stats["sigma"]
         inputs.real_features = stats["features"]

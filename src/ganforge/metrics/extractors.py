@@ -62,8 +62,40 @@ class RawExtractor(FeatureExtractor):
         return torch.as_tensor(x).detach().reshape(len(x), -1).float().cpu()
 
 
+class ClassifierExtractor(FeatureExtractor):
+    """A shipped classifier ``net`` with ``embed(x) -> N x F`` and ``head(features) -> logits``:
+    features are the embedding, probabilities its softmax. Subclasses convert inputs in ``_prep``."""
+
+    has_probs = True
+
+    def __init__(self, net: nn.Module):
+        super().__init__()
+        self.net = net
+        self.requires_grad_(False)
+        self.eval()
+
+    def _prep(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.as_tensor(x).to(self._device()).float()
+
+    @torch.no_grad()
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """x -> N x F embeddings."""
+        return self.net.embed(self._prep(x)).float().cpu()
+
+    @torch.no_grad()
+    def probs(self, x: torch.Tensor) -> torch.Tensor:
+        """x -> N x K softmax probabilities."""
+        return F.softmax(self.net.head(self.net.embed(self._prep(x))).double(), dim=1).float().cpu()
+
+    @torch.no_grad()
+    def features_and_probs(self, x: torch.Tensor):
+        """Both outputs from one forward pass: (N x F, N x K)."""
+        emb = self.net.embed(self._prep(x))
+        return emb.float().cpu(), F.softmax(self.net.head(emb).double(), dim=1).float().cpu()
+
+
 @EXTRACTORS.register("mnist")
-class MnistExtractor(FeatureExtractor):
+class MnistExtractor(ClassifierExtractor):
     """The shipped MNIST classifier: 128-d penultimate features and 10-way softmax.
 
     Any image batch is converted to 1 x 28 x 28 grayscale (channel mean, bilinear resize).
@@ -71,33 +103,13 @@ class MnistExtractor(FeatureExtractor):
 
     name = "mnist"
     feature_dim = mnist_net.FEATURE_DIM
-    has_probs = True
 
     def __init__(self, net: Optional[mnist_net.MnistNet] = None):
-        super().__init__()
-        self.net = net if net is not None else mnist_net.load_pretrained()
-        self.requires_grad_(False)
-        self.eval()
+        super().__init__(net if net is not None else mnist_net.load_pretrained())
 
     @torch.no_grad()
     def _prep(self, x: torch.Tensor) -> torch.Tensor:
         return mnist_net.to_classifier_input(torch.as_tensor(x).to(self._device()))
-
-    @torch.no_grad()
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        """x: N x C x H x W in [-1, 1] -> N x 128."""
-        return self.net.embed(self._prep(x)).float().cpu()
-
-    @torch.no_grad()
-    def probs(self, x: torch.Tensor) -> torch.Tensor:
-        """x: N x C x H x W in [-1, 1] -> N x 10 softmax probabilities."""
-        return F.softmax(self.net(self._prep(x)).double(), dim=1).float().cpu()
-
-    @torch.no_grad()
-    def features_and_probs(self, x: torch.Tensor):
-        """Both outputs from one forward pass: (N x 128, N x 10)."""
-        emb = self.net.embed(self._prep(x))
-        return emb.float().cpu(), F.softmax(self.net.head(emb).double(), dim=1).float().cpu()
 
 
 def _inception_path(path: Optional[str]) -> Path:
@@ -113,7 +125,8 @@ def _inception_path(path: Optional[str]) -> Path:
 
 @EXTRACTORS.register("inception")
 class InceptionExtractor(FeatureExtractor):
-    """FID InceptionV3: 2048-d pool3 features and 1008-way softmax, from 299 x 299 inputs.
+    """FID InceptionV3: 2048-d pool3 features and 1008-way softmax (of pool3 @ W without the fc
+    bias, as the Inception Score is defined), from 299 x 299 inputs.
 
     path: the published ``pt_inception-2015-12-05-6726825d.pth`` (default: $GANFORGE_INCEPTION_WEIGHTS).
     random_weights=True skips loading (for tests of shapes only; the numbers are meaningless).
@@ -158,15 +171,16 @@ class InceptionExtractor(FeatureExtractor):
 
     @torch.no_grad()
     def probs(self, x: torch.Tensor) -> torch.Tensor:
-        """x: N x C x H x W in [-1, 1] -> N x 1008 softmax probabilities."""
-        logits = self.net.logits(self.net.pool3(self._prep(x)))
+        """x: N x C x H x W in [-1, 1] -> N x 1008 softmax probabilities of the unbiased logits
+        (pool3 @ W, no fc bias), on which the Inception Score is defined."""
+        logits = self.net.logits_unbiased(self.net.pool3(self._prep(x)))
         return F.softmax(logits.double(), dim=1).float().cpu()
 
     @torch.no_grad()
     def features_and_probs(self, x: torch.Tensor):
-        """Both outputs from one forward pass: (N x 2048, N x 1008)."""
+        """Both outputs from one forward pass: (N x 2048, N x 1008 softmax of the unbiased logits)."""
         pool = self.net.pool3(self._prep(x))
-        return pool.float().cpu(), F.softmax(self.net.logits(pool).double(), dim=1).float().cpu()
+        return pool.float().cpu(), F.softmax(self.net.logits_unbiased(pool).double(), dim=1).float().cpu()
 
 
 def create_extractor(name: str, **kwargs: Any) -> FeatureExtractor:

@@ -1,11 +1,13 @@
 """Fréchet distance between Gaussians fitted to feature sets (FID when the features are Inception pool3)."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Tuple
 
 import numpy as np
 from scipy import linalg
 
+from ..console import note
 from ..errors import DataError
 from ._arrays import as_features, as_float64
 
@@ -42,7 +44,9 @@ def feature_stats(features: Any, chunk_rows: int = 4096) -> Tuple[np.ndarray, np
 
 def _checked_sqrtm(a: np.ndarray) -> Tuple[np.ndarray, bool]:
     """sqrtm(a) and whether the result looks trustworthy (finite, small residual)."""
-    with np.errstate(all="ignore"):
+    # scipy warns (LinAlgWarning) on singular input; the residual check below decides instead
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
         root = linalg.sqrtm(a)
         if not np.all(np.isfinite(root)):
             return root, False
@@ -70,6 +74,10 @@ def frechet_distance(mu1: Any, sigma1: Any, mu2: Any, sigma2: Any, eps: float = 
         )
     covmean, ok = _checked_sqrtm(s1 @ s2)
     if not ok:
+        # as pytorch-fid does, say so: the value is then a regularised approximation
+        note(f"Fréchet distance: the feature covariances are singular (fewer samples than their {s1.shape[0]} "
+             f"dimensions, or features that never vary); added {eps:g} to their diagonals, so compare FIDs only "
+             "at equal sample counts", once="fid-singular")
         offset = np.eye(s1.shape[0]) * eps
         covmean, _ = _checked_sqrtm((s1 + offset) @ (s2 + offset))
         if not np.all(np.isfinite(covmean)):

@@ -184,5 +184,11 @@ class FIDInceptionV3(nn.Module):
     def logits(self, pool3: torch.Tensor) -> torch.Tensor:
         return self.fc(pool3)
 
+    def logits_unbiased(self, pool3: torch.Tensor) -> torch.Tensor:
+        """pool3 @ W^T without the fc bias: the logits the Inception Score is defined on (the
+        original TF code multiplies pool3 by the softmax weights only; torch-fidelity's
+        ``logits_unbiased`` feature, its default for ``isc``)."""
+        return pool3 @ self.fc.weight.t()
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.pool3(x)

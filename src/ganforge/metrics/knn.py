@@ -2,9 +2,12 @@
 (Naeem et al. 2020).
 
 Each sample owns a ball whose radius is the distance to its k-th nearest neighbour within its own
-set, the sample itself excluded. A point lies on a set's manifold when it falls inside (distance <=
-radius) at least one of that set's balls. Distances are computed in row blocks so memory stays
-bounded (about ``_BLOCK_BYTES``) for 10k x 10k sets.
+set, the sample itself excluded. Precision and recall count a point on a set's manifold when it
+lies in a ball with distance <= radius (Kynkaanniemi et al.; stylegan2-ada metrics/
+precision_recall.py ``dist <= kth``); density and coverage use the strict distance < radius of
+Naeem et al. (clovaai/generative-evaluation-prdc prdc/prdc.py), so a fake exactly on a ball's
+boundary, or a duplicate of a real point at distance 0 from a zero-radius ball, does not count.
+Distances are computed in row blocks so memory stays bounded (about ``_BLOCK_BYTES``) for 10k x 10k sets.
 """
 from __future__ import annotations
 
@@ -55,8 +58,8 @@ def _check_pair(real: Any, fake: Any):
 def _cross(r: np.ndarray, f: np.ndarray, r_radius: np.ndarray, f_radius: np.ndarray | None):
     """One blocked pass over fake x real distances.
 
-    Returns (fake_in_real: M bool, real_ball_hits: M int, real_in_fake: N bool or None,
-    real_covered: N bool).
+    Returns (fake_in_real: M bool (<=), real_ball_hits: M int (<), real_in_fake: N bool (<=) or None,
+    real_covered: N bool (<)).
     """
     r_sq = (r * r).sum(axis=1)
     fake_in_real = np.zeros(f.shape[0], bool)
@@ -66,10 +69,10 @@ def _cross(r: np.ndarray, f: np.ndarray, r_radius: np.ndarray, f_radius: np.ndar
     step = _block_rows(r.shape[0])
     for start in range(0, f.shape[0], step):
         d = _distances(f[start:start + step], r, r_sq)  # block of fakes x all reals
-        inside = d <= r_radius[None, :]
-        fake_in_real[start:start + step] = inside.any(axis=1)
-        hits[start:start + step] = inside.sum(axis=1)
-        real_covered |= inside.any(axis=0)
+        fake_in_real[start:start + step] = (d <= r_radius[None, :]).any(axis=1)
+        strictly = d < r_radius[None, :]
+        hits[start:start + step] = strictly.sum(axis=1)
+        real_covered |= strictly.any(axis=0)
         if real_in_fake is not None:
             real_in_fake |= (d <= f_radius[start:start + step, None]).any(axis=0)
     return fake_in_real, hits, real_in_fake, real_covered

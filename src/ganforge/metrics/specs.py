@@ -1,7 +1,7 @@
 """The metric registry used by the evaluator: what each metric needs and which keys it reports."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
 
 import numpy as np
@@ -32,6 +32,8 @@ for _key, _direction in METRIC_DIRECTION.items():
 DEFAULT_OPTIONS: Dict[str, Any] = {
     "kid_subsets": 100, "kid_subset_size": 1000, "is_splits": 10, "k_pr": 3, "k_dc": 5,
     "means": None, "std": None, "n_std": 3.0, "seed": 0,
+    "context": None,  # what a dataset's own metrics need (Dataset.metric_context(): word lists, note sets)
+    "c2st_epochs": 10,  # most training passes of the classifier two-sample test's detector
 }
 
 
@@ -46,25 +48,47 @@ class MetricInputs:
     probs: Optional[np.ndarray] = None  # N x K float32, generated samples
     raw: Optional[np.ndarray] = None  # N x D float32, flattened generated samples
     stacked: Optional[np.ndarray] = None  # N predicted Stacked-MNIST modes
+    collected: Dict[str, np.ndarray] = field(default_factory=dict)  # metric name -> rows of its collector
+    real_samples: Optional[np.ndarray] = None  # real items: uint8 N x C x H x W images, or float32 N x D
+
+
+Collector = Callable[[Any], np.ndarray]
 
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked"}."""
+    """needs: subset of {"real_stats", "real_features", "features", "probs", "raw", "stacked",
+    "real_samples"} (the real items themselves, for metrics that train on them).
+
+    ``collector(options, device)``, when set, is called once per evaluation and returns a
+    function from one generated batch (a tensor) to a row array; the rows of all batches are
+    concatenated into ``MetricInputs.collected[name]`` (per-clip identity votes, pitch
+    estimates, decoded strings). Domain metrics plug in this way without new ``needs``.
+    """
 
     name: str
     needs: FrozenSet[str]
     keys: Tuple[str, ...]
     compute: Callable[[MetricInputs, Dict[str, Any]], Dict[str, float]]
     description: str = ""
+    collector: Optional[Callable[[Dict[str, Any], Any], Collector]] = None
 
 
-def _register(name: str, needs, keys, description: str):
+def _register(name: str, needs, keys, description: str, collector=None):
     def deco(fn):
-        METRICS.register(name)(MetricSpec(name, frozenset(needs), tuple(keys), fn, description))
+        METRICS.register(name)(MetricSpec(name, frozenset(needs), tuple(keys), fn, description, collector))
         return fn
 
     return deco
+
+
+def register_metric(name: str, keys, description: str, collector, directions: Dict[str, str], needs=()):
+    """Register a metric computed from its own per-batch collector (see :class:`MetricSpec`);
+    ``directions`` says which of its keys are better high ("max") or low ("min")."""
+    for key, direction in directions.items():
+        METRIC_DIRECTION[key] = direction
+        METRIC_KEYS.register(key)(direction)
+    return _register(name, needs, keys, description, collector)
 
 
 @_register("fid", ["real_stats", "features"], ["fid"], "Fréchet distance of extractor features")

@@ -89,6 +89,7 @@ class BigGANDiscriminator(ResNetDiscriminator):
     """ResNet projection discriminator with self-attention at ``attention`` px and orthogonal init."""
 
     def __init__(self, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 64,
-                 spectral_norm: bool = True, attention: int = 16):
-        super().__init__(shape, num_classes, width=width, spectral_norm=spectral_norm, attention=attention)
+                 spectral_norm: bool = True, attention: int = 16, t_dim: int = 0):
+        super().__init__(shape, num_classes, width=width, spectral_norm=spectral_norm, attention=attention,
+                         t_dim=t_dim)
         orthogonal_init(self)

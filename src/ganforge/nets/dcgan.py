@@ -14,6 +14,7 @@ from torch import nn
 
 from .base import DOutput, Projection, check_labels, maybe_sn
 from .registry import register_model
+from .timestep import head_logits, make_head
 
 Tensor = torch.Tensor
 
@@ -65,7 +66,7 @@ class DCGANGenerator(nn.Module):
 @register_model("dcgan", role="discriminator")
 class DCGANDiscriminator(nn.Module):
     def __init__(self, shape: Sequence[int] = (1, 32, 32), num_classes: int = 0, width: int = 64,
-                 norm: str = "batch", spectral_norm: bool = False):
+                 norm: str = "batch", spectral_norm: bool = False, t_dim: int = 0):
         super().__init__()
         channels, size = shape[0], shape[-1]
         n = _num_ups(size)
@@ -77,15 +78,16 @@ class DCGANDiscriminator(nn.Module):
                        _d_norm(norm, ch * 2), nn.LeakyReLU(0.2, True)]
             ch *= 2
         self.body = nn.Sequential(*layers)
-        self.head = maybe_sn(nn.Linear(ch * 16, 1), spectral_norm)
+        self.head = make_head(ch * 16, t_dim, maybe_sn(nn.Linear(ch * 16, 1), spectral_norm))
         self.projection = Projection(num_classes, ch * 16, spectral_norm) if num_classes else None
         init_dcgan(self)
 
-    def forward(self, x: Tensor, y: Optional[Tensor] = None) -> DOutput:
-        """x: (N, C, H, W) -> DOutput(logits (N,), features (N, 16 * top width))."""
+    def forward(self, x: Tensor, y: Optional[Tensor] = None, t: Optional[Tensor] = None) -> DOutput:
+        """x: (N, C, H, W), t: (N,) diffusion steps when ``t_dim`` -> DOutput(logits (N,), features
+        (N, 16 * top width))."""
         check_labels(self.num_classes, y)
         h = self.body(x).flatten(1)
-        logits = self.head(h).squeeze(1)
+        logits = head_logits(self.head, h, t)
         if self.projection is not None:
             logits = logits + self.projection(h, y)
         return DOutput(logits=logits, features=h)

@@ -86,14 +86,16 @@ def orthogonal_penalty(module: nn.Module) -> Tensor:
 
 class EqualLinear(nn.Module):
     """Linear layer with equalized learning rate (Karras et al. 2018): weights stored as
-    N(0, 1) / lr_mul and scaled at run time by lr_mul / sqrt(fan_in), so Adam's per-parameter
-    step is the same for every layer whatever its fan-in."""
+    N(0, 1) / lr_mul and scaled at run time by gain * lr_mul / sqrt(fan_in), so Adam's
+    per-parameter step is the same for every layer whatever its fan-in. ``gain`` sqrt(2) is
+    He's (PGGAN's get_weight default); StyleGAN2 keeps 1 and puts sqrt(2) in its activation."""
 
-    def __init__(self, in_dim: int, out_dim: int, bias: bool = True, lr_mul: float = 1.0, bias_init: float = 0.0):
+    def __init__(self, in_dim: int, out_dim: int, bias: bool = True, lr_mul: float = 1.0, bias_init: float = 0.0,
+                 gain: float = 1.0):
         super().__init__()
         self.weight = nn.Parameter(torch.randn(out_dim, in_dim) / lr_mul)
         self.bias = nn.Parameter(torch.full((out_dim,), float(bias_init) / lr_mul)) if bias else None
-        self.scale, self.lr_mul = lr_mul / math.sqrt(in_dim), lr_mul
+        self.scale, self.lr_mul = gain * lr_mul / math.sqrt(in_dim), lr_mul
 
     def forward(self, x: Tensor) -> Tensor:
         bias = self.bias * self.lr_mul if self.bias is not None else None
@@ -101,13 +103,13 @@ class EqualLinear(nn.Module):
 
 
 class EqualConv2d(nn.Module):
-    """Conv with equalized learning rate: weight N(0, 1), scaled by 1 / sqrt(in * k * k)."""
+    """Conv with equalized learning rate: weight N(0, 1), scaled by gain / sqrt(in * k * k)."""
 
-    def __init__(self, in_ch: int, out_ch: int, kernel: int, padding: int = 0, bias: bool = True):
+    def __init__(self, in_ch: int, out_ch: int, kernel: int, padding: int = 0, bias: bool = True, gain: float = 1.0):
         super().__init__()
         self.weight = nn.Parameter(torch.randn(out_ch, in_ch, kernel, kernel))
         self.bias = nn.Parameter(torch.zeros(out_ch)) if bias else None
-        self.scale, self.padding = 1 / math.sqrt(in_ch * kernel * kernel), padding
+        self.scale, self.padding = gain / math.sqrt(in_ch * kernel * kernel), padding
 
     def forward(self, x: Tensor) -> Tensor:
         return F.conv2d(x, self.weight * self.scale, self.bias, padding=self.padding)

@@ -8,6 +8,7 @@ from torch import nn
 
 from .base import DOutput, Projection, check_labels, maybe_sn
 from .registry import register_model
+from .timestep import head_logits, make_head
 
 Tensor = torch.Tensor
 
@@ -38,7 +39,7 @@ class MLPGenerator(nn.Module):
 @register_model("mlp", role="discriminator")
 class MLPDiscriminator(nn.Module):
     def __init__(self, shape: Sequence[int] = (2,), num_classes: int = 0, width: int = 256, depth: int = 3,
-                 spectral_norm: bool = False):
+                 spectral_norm: bool = False, t_dim: int = 0):
         super().__init__()
         self.num_classes = num_classes
         dim, layers = int(shape[0]), []
@@ -46,14 +47,14 @@ class MLPDiscriminator(nn.Module):
             layers += [maybe_sn(nn.Linear(dim, width), spectral_norm), nn.LeakyReLU(0.2, True)]
             dim = width
         self.body = nn.Sequential(*layers)
-        self.head = maybe_sn(nn.Linear(dim, 1), spectral_norm)
+        self.head = make_head(dim, t_dim, maybe_sn(nn.Linear(dim, 1), spectral_norm))
         self.projection = Projection(num_classes, dim, spectral_norm) if num_classes else None
 
-    def forward(self, x: Tensor, y: Optional[Tensor] = None) -> DOutput:
-        """x: (N, D) -> DOutput(logits (N,), features (N, width))."""
+    def forward(self, x: Tensor, y: Optional[Tensor] = None, t: Optional[Tensor] = None) -> DOutput:
+        """x: (N, D), t: (N,) diffusion steps when ``t_dim`` -> DOutput(logits (N,), features (N, width))."""
         check_labels(self.num_classes, y)
         h = self.body(x)
-        logits = self.head(h).squeeze(1)
+        logits = head_logits(self.head, h, t)
         if self.projection is not None:
             logits = logits + self.projection(h, y)
         return DOutput(logits=logits, features=h)

@@ -19,6 +19,7 @@ from torch import nn
 from .base import DOutput, Projection, check_labels, maybe_sn
 from .layers import ConditionalBatchNorm2d, SelfAttention
 from .registry import register_model
+from .timestep import head_logits, make_head
 
 Tensor = torch.Tensor
 
@@ -107,7 +108,7 @@ class ResNetDiscriminator(nn.Module):
     logits."""
     def __init__(self, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 64,
                  spectral_norm: bool = True, projection: bool = True, aux_classifier: bool = False,
-                 attention: int = 0):
+                 attention: int = 0, t_dim: int = 0):
         super().__init__()
         channels, size = shape[0], shape[-1]
         n = num_blocks(size, "resnet")
@@ -124,12 +125,13 @@ class ResNetDiscriminator(nn.Module):
                 attn[str(i)] = SelfAttention(block.out_ch, spectral_norm)
         self.attn = nn.ModuleDict(attn)
         dim = chs[n - 1]
-        self.head = maybe_sn(nn.Linear(dim, 1), spectral_norm)
+        self.head = make_head(dim, t_dim, maybe_sn(nn.Linear(dim, 1), spectral_norm))
         self.projection = Projection(num_classes, dim, spectral_norm) if num_classes and projection else None
         self.classifier = maybe_sn(nn.Linear(dim, num_classes), spectral_norm) if num_classes and aux_classifier else None
 
-    def forward(self, x: Tensor, y: Optional[Tensor] = None) -> DOutput:
-        """x: (N, C, H, W) -> DOutput(logits (N,), features (N, F), class_logits (N, K) for ACGAN)."""
+    def forward(self, x: Tensor, y: Optional[Tensor] = None, t: Optional[Tensor] = None) -> DOutput:
+        """x: (N, C, H, W), t: (N,) diffusion steps when ``t_dim`` -> DOutput(logits (N,), features
+        (N, F), class_logits (N, K) for ACGAN)."""
         if self.projection is not None:
             check_labels(self.num_classes, y)
         h = x
@@ -138,7 +140,7 @@ class ResNetDiscriminator(nn.Module):
             if str(i) in self.attn:
                 h = self.attn[str(i)](h)
         h = F.relu(h).sum(dim=(2, 3))  # global sum pooling
-        logits = self.head(h).squeeze(1)
+        logits = head_logits(self.head, h, t)
         if self.projection is not None:
             logits = logits + self.projection(h, y)
         class_logits = self.classifier(h) if self.classifier is not None else None

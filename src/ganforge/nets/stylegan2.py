@@ -3,7 +3,8 @@
 G = mapping network (pixel-normed z [+ class embedding] -> MLP with equalized lr and a 0.01
 learning-rate multiplier -> w, with a running mean ``w_avg``) + synthesis network (learned 4x4
 constant, modulated/demodulated 3x3 convs, per-layer noise with learned strength, skip
-"toRGB" outputs summed across resolutions). Every layer uses equalized learning rate.
+"toRGB" outputs summed across resolutions, linear output as in the reference: no tanh; eval mode
+clamps to [-1, 1]). Every layer uses equalized learning rate.
 Simplification: bilinear up-sampling and average-pool down-sampling instead of FIR filters.
 
 The style protocol (also used by ``ganforge interpolate`` and ``style-mix``):
@@ -24,6 +25,7 @@ from torch import nn
 from .base import DOutput, Projection, check_labels, maybe_sn
 from .layers import EqualConv2d, EqualLinear, MinibatchStd, PixelNorm
 from .registry import register_model
+from .timestep import head_logits, make_head
 from .resnet import num_blocks
 
 Tensor = torch.Tensor
@@ -59,7 +61,17 @@ class ModulatedConv2d(nn.Module):
         if self.up:
             x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
             h, wd = h * 2, wd * 2
-        weight = self.modulated_weight(self.affine(w))
+        style = self.affine(w)
+        if torch.jit.is_tracing() or torch.compiler.is_exporting():
+            # The reference's fused_modconv=False path (stylegan2-ada-pytorch, networks.py
+            # modulated_conv2d): the same result without a batch-sized group count, which
+            # traced and exported (TorchScript, ONNX) graphs cannot keep dynamic.
+            out = F.conv2d(x * (self.scale * style)[:, :, None, None], self.weight, padding=self.padding)
+            if self.demodulate:
+                sq = (self.scale * self.weight[None] * style[:, None, :, None, None]).square().sum(dim=(2, 3, 4))
+                out = out * torch.rsqrt(sq + 1e-8)[:, :, None, None]
+            return out
+        weight = self.modulated_weight(style)
         # one grouped conv runs every sample with its own weights
         out = F.conv2d(x.reshape(1, n * c, h, wd), weight.reshape(-1, c, *weight.shape[3:]),
                        padding=self.padding, groups=n)
@@ -127,16 +139,18 @@ class StyleGAN2Generator(nn.Module):
             self.rgbs.append(ToRGB(chs[i + 1], channels, w_dim))
         self.num_ws = 2 + 2 * n
 
-    def map(self, z: Tensor, y: Optional[Tensor] = None, truncation: Optional[float] = None) -> Tensor:
-        """z: (N, z_dim) [+ labels (N,)] -> w (N, w_dim); updates ``w_avg`` in training mode;
-        ``truncation`` psi pulls w toward ``w_avg`` (psi = 0 gives the mean, 1 no change)."""
+    def map(self, z: Tensor, y: Optional[Tensor] = None, truncation: Optional[float] = None,
+            update_w_avg: bool = True) -> Tensor:
+        """z: (N, z_dim) [+ labels (N,)] -> w (N, w_dim); updates ``w_avg`` in training mode unless
+        ``update_w_avg`` is False (the reference's skip_w_avg_update, for mixing and path-length
+        latents); ``truncation`` psi pulls w toward ``w_avg`` (psi = 0 gives the mean, 1 no change)."""
         check_labels(self.num_classes, y)
         x = self.norm(z)
         if self.embed is not None:
             x = torch.cat([x, self.norm(self.embed(F.one_hot(y, self.num_classes).to(z.dtype)))], dim=1)
         for layer in self.mapping:
             x = lrelu(layer(x))
-        if self.training:
+        if self.training and update_w_avg:
             with torch.no_grad():
                 self.w_avg.lerp_(x.detach().mean(0), 1 - self.w_avg_beta)
         if truncation is not None:
@@ -144,7 +158,8 @@ class StyleGAN2Generator(nn.Module):
         return x
 
     def synthesize(self, ws: Tensor) -> Tensor:
-        """ws: (N, num_ws, w_dim) one w per layer, or (N, w_dim) -> images in [-1, 1]."""
+        """ws: (N, num_ws, w_dim) one w per layer, or (N, w_dim) -> images (N, C, H, W): linear
+        in training mode, clamped to [-1, 1] in eval mode (sampling)."""
         if ws.dim() == 2:
             ws = ws[:, None].expand(-1, self.num_ws, -1)
         x = self.input_layer(self.const.expand(ws.shape[0], -1, -1, -1), ws[:, 0])
@@ -152,7 +167,8 @@ class StyleGAN2Generator(nn.Module):
         for i, ((up, conv), to_rgb) in enumerate(zip(self.layers, self.rgbs)):
             x = conv(up(x, ws[:, 2 * i + 1]), ws[:, 2 * i + 2])
             rgb = F.interpolate(rgb, scale_factor=2, mode="bilinear", align_corners=False) + to_rgb(x, ws[:, 2 * i + 3])
-        return torch.tanh(rgb)
+        # Linear output, as the reference's synthesis network; sampling clamps to the data range.
+        return rgb if self.training else rgb.clamp(-1, 1)
 
     def forward(self, z: Tensor, y: Optional[Tensor] = None, truncation: Optional[float] = None) -> Tensor:
         """z: (N, z_dim), y: (N,) labels when conditional -> images (N, C, H, W) in [-1, 1]."""
@@ -174,7 +190,7 @@ class DResBlock(nn.Module):
 @register_model("stylegan2", role="discriminator")
 class StyleGAN2Discriminator(nn.Module):
     def __init__(self, shape: Sequence[int] = (3, 32, 32), num_classes: int = 0, width: int = 32,
-                 max_channels: int = 256, mbstd_group: int = 4, spectral_norm: bool = False):
+                 max_channels: int = 256, mbstd_group: int = 4, spectral_norm: bool = False, t_dim: int = 0):
         super().__init__()
         channels, size = shape[0], shape[-1]
         n = num_blocks(size, "stylegan2")
@@ -185,18 +201,18 @@ class StyleGAN2Discriminator(nn.Module):
         self.mbstd = MinibatchStd(mbstd_group)
         self.conv = maybe_sn(EqualConv2d(chs[n] + 1, chs[n], 3, padding=1), spectral_norm)
         self.fc = maybe_sn(EqualLinear(chs[n] * 16, chs[n]), spectral_norm)
-        self.out = maybe_sn(EqualLinear(chs[n], 1), spectral_norm)
+        self.out = make_head(chs[n], t_dim, maybe_sn(EqualLinear(chs[n], 1), spectral_norm))
         self.projection = Projection(num_classes, chs[n], spectral_norm) if num_classes else None
 
-    def forward(self, x: Tensor, y: Optional[Tensor] = None) -> DOutput:
-        """x: (N, C, H, W) -> DOutput(logits (N,), features (N, F))."""
+    def forward(self, x: Tensor, y: Optional[Tensor] = None, t: Optional[Tensor] = None) -> DOutput:
+        """x: (N, C, H, W), t: (N,) diffusion steps when ``t_dim`` -> DOutput(logits (N,), features (N, F))."""
         check_labels(self.num_classes, y)
         h = lrelu(self.from_rgb(x))
         for block in self.blocks:
             h = block(h)
         h = lrelu(self.conv(self.mbstd(h)))
         h = lrelu(self.fc(h.flatten(1)))
-        logits = self.out(h).squeeze(1)
+        logits = head_logits(self.out, h, t)
         if self.projection is not None:
             logits = logits + self.projection(h, y) / math.sqrt(h.shape[1])
         return DOutput(logits=logits, features=h)

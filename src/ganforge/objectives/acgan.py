@@ -37,24 +37,25 @@ class ACGANObjective(GANObjective):
     def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         with torch.no_grad():
             fake, fake_y = self._fake(real.shape[0], real.device)
-        real_in, fake_in = self.d_input(real, ctx), self.d_input(fake, ctx)
-        out_real, out_fake = self.discriminator(real_in, labels), self.discriminator(fake_in, fake_y)
+        out_real, out_fake = self.judge(real, labels, ctx), self.judge(fake, fake_y, ctx)
         adv = self.loss.d_loss(out_real.logits, out_fake.logits, self.cfg.label_smoothing)
         aux = F.cross_entropy(out_real.class_logits, labels) + F.cross_entropy(out_fake.class_logits, fake_y)
         self.augment.observe(out_real.logits.detach())
         acc = (out_real.class_logits.argmax(1) == labels).float().mean()
         logs = {"loss_d_adv": adv.detach(), "loss_d_aux": aux.detach(), "class_acc_real": acc,
                 **d_stats(out_real.logits, out_fake.logits)}
-        loss = adv + self.aux_weight * aux + self.penalty(real_in, fake_in, labels, ctx, logs)
-        return loss + self.extras.d_terms(real_in, fake_in, labels, out_real, out_fake, logs, fake_labels=fake_y), logs
+        loss = adv + self.aux_weight * aux + self.step_penalty(real, fake, labels, ctx, logs)
+        judge = lambda x, y: self.judge(x, y, ctx)  # noqa: E731
+        return loss + self.extras.d_terms(real, fake, labels, out_real, out_fake, judge, ctx.step, logs,
+                                          fake_labels=fake_y), logs
 
     def g_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake, fake_y = self._fake(real.shape[0], real.device)
-        out = self.discriminator(self.d_input(fake, ctx), fake_y)
+        out = self.judge(fake, fake_y, ctx)
         real_logits = None
         if self.loss.g_needs_real:
             with torch.no_grad():
-                real_logits = self.discriminator(self.d_input(real, ctx), labels).logits
+                real_logits = self.judge(real, labels, ctx).logits
         adv = self.loss.g_loss(out.logits, real_logits)
         aux = F.cross_entropy(out.class_logits, fake_y)
         logs = {"loss_g_adv": adv.detach(), "loss_g_aux": aux.detach()}

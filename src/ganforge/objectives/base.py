@@ -58,6 +58,21 @@ class Objective(nn.Module, metaclass=ABCMeta):
     def g_parameters(self) -> Iterable[nn.Parameter]:
         """Parameters the G optimizer updates."""
 
+    def lazy_intervals(self, progress: float = 0.0) -> Dict[str, int]:
+        """Lazy regularization intervals by network ("d", "g") at ``progress`` in [0, 1]: a penalty
+        taken as its own optimizer step every k main steps. While one is active the Trainer gives
+        that network's Adam StyleGAN2's correction (lr * k/(k+1), betas ** (k/(k+1))); it calls
+        :meth:`d_reg_step` / :meth:`g_reg_step` after each main step. Default: none."""
+        return {}
+
+    def d_reg_step(self, real: Tensor, paired: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:
+        """The lazy D penalty (already scaled by its interval) and logs when due, else None."""
+        return None
+
+    def g_reg_step(self, real: Tensor, paired: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:
+        """The lazy G penalty (already scaled by its interval) and logs when due, else None."""
+        return None
+
     def extra_state(self) -> Dict[str, object]:
         """Non-parameter state to checkpoint (augmentation strength, counters...)."""
         return {}

@@ -5,9 +5,10 @@ G_AB: A -> B and G_BA: B -> A, judged by D_B and D_A. Without pairs, the cycle l
 tie each output to its input; the identity losses ||G_AB(b) - b||_1 + ||G_BA(a) - a||_1
 (weight ``lambda_identity * lambda_cycle``, 0.5 * 10) keep colours when no change is needed.
 D sees fakes from a history pool of ``pool_size`` images per domain and its loss is halved.
-The paper uses the least-squares loss (``loss: lsgan``). Note that ganforge's ``lsgan`` family
-carries the LSGAN paper's 1/2 on the generator term too, so relative to the cycle loss the
-adversarial weight is half that of the reference code's plain MSE.
+The paper uses the least-squares loss (``loss: lsgan``). The adversarial terms are weighted as in
+the authors' code (junyanz/pytorch-CycleGAN-and-pix2pix models/cycle_gan_model.py, GANLoss =
+MSELoss): D_X = 0.5 * (MSE(D(real), 1) + MSE(D(fake), 0)) and G's term is MSE(D(G(x)), 1),
+undoing the LSGAN paper's 1/2 that ganforge's ``lsgan`` family carries (``criterion_weights``).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import torch
 from torch import nn
 
 from ..errors import ConfigError
-from ..losses import get_loss
+from ..losses import criterion_weights, get_loss
 from ..nets import create_model
 from .base import Logs, StepContext
 from .gan import d_stats
@@ -78,6 +79,7 @@ class CycleGANObjective(TranslationObjective):
         self.d_b = create_model(d.name, "discriminator", shape=b_shape, num_classes=0, **d.kwargs())
         self.pool_a, self.pool_b = ImagePool(pool_size), ImagePool(pool_size)
         self.loss = get_loss(cfg.loss)
+        self.d_weight, self.g_weight = criterion_weights(self.loss)
 
     def d_parameters(self):
         return list(self.d_a.parameters()) + list(self.d_b.parameters())
@@ -93,8 +95,8 @@ class CycleGANObjective(TranslationObjective):
         real_b, judged_b = self.d_b(b).logits, self.d_b(fake_b).logits
         real_a, judged_a = self.d_a(a).logits, self.d_a(fake_a).logits
         smooth = self.cfg.label_smoothing
-        loss_b = 0.5 * self.loss.d_loss(real_b, judged_b, smooth)
-        loss_a = 0.5 * self.loss.d_loss(real_a, judged_a, smooth)
+        loss_b = self.d_weight * self.loss.d_loss(real_b, judged_b, smooth)
+        loss_a = self.d_weight * self.loss.d_loss(real_a, judged_a, smooth)
         logs = {"loss_d_a": loss_a.detach(), "loss_d_b": loss_b.detach(), **d_stats(real_b, judged_b)}
         return loss_a + loss_b, logs
 
@@ -105,8 +107,8 @@ class CycleGANObjective(TranslationObjective):
         fake_b, fake_a = g.ab(a), g.ba(b)
         out = {"fake_a": fake_a, "fake_b": fake_b,
                "cycle": l1(g.ba(fake_b), a) + l1(g.ab(fake_a), b),
-               "adv": g_adversarial(self.loss, lambda x: self.d_b(x).logits, fake_b, b)
-               + g_adversarial(self.loss, lambda x: self.d_a(x).logits, fake_a, a)}
+               "adv": self.g_weight * (g_adversarial(self.loss, lambda x: self.d_b(x).logits, fake_b, b)
+                                       + g_adversarial(self.loss, lambda x: self.d_a(x).logits, fake_a, a))}
         out["identity"] = l1(g.ab(b), b) + l1(g.ba(a), a) if self.lambda_identity > 0 else a.new_zeros(())
         return out
 

@@ -22,10 +22,16 @@ def check_translation_config(cfg, data_info: Dict[str, Any], family: str, task: 
                 "unpaired": "unpaired:DIR_A,DIR_B or thin2thick"}
         raise ConfigError(f"objective {family} needs {task} image data (data={hint[task]}); "
                           f"'{data_info.get('name')}' is {found or 'not image-to-image data'}")
+    check_no_metrics(cfg, family)
+
+
+def check_no_metrics(cfg, family: str,
+                     scored_by: str = "ganforge.translate.evaluate (benchmarks/translation.py)") -> None:
+    """Refuse training-time metrics: FID/KID/IS draw generators from noise, while image-to-image
+    quality is PSNR/SSIM against targets."""
     if getattr(cfg, "metrics", None):
-        # FID/KID/IS draw generators from noise; translation quality is PSNR/SSIM against targets.
         raise ConfigError(f"objective {family} does not support metrics={','.join(cfg.metrics)}; set metrics=[] "
-                          "and score runs with ganforge.translate.evaluate (benchmarks/translation.py)")
+                          f"and score runs with {scored_by}")
 
 
 def net_options(component, role: str, **fixed: Any) -> Dict[str, Any]:

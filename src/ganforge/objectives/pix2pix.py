@@ -4,7 +4,9 @@ G maps input A to B; D (a PatchGAN) judges the pair (A, B) concatenated along ch
 learns whether B is a plausible translation *of this A*. G minimises the adversarial loss plus
 ``lambda_l1`` (100 in the paper) times the L1 distance to the true B, which keeps the low
 frequencies right and leaves D to sharpen the high ones. D's loss is halved, as in the paper,
-to slow it relative to G.
+to slow it relative to G. Both terms are scaled as the authors' code uses its GANLoss
+(``criterion_weights``), so a family's own constants (lsgan's 1/2) do not change the balance
+against the L1 term.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Dict, Optional, Tuple
 import torch
 
 from ..errors import ConfigError
-from ..losses import get_loss
+from ..losses import criterion_weights, get_loss
 from ..nets import create_model
 from .base import Logs, StepContext
 from .gan import d_stats
@@ -43,6 +45,7 @@ class Pix2PixObjective(TranslationObjective):
         self.discriminator = create_model(cfg.discriminator.name, "discriminator", shape=d_shape, num_classes=0,
                                           **cfg.discriminator.kwargs())
         self.loss = get_loss(cfg.loss)
+        self.d_weight, self.g_weight = criterion_weights(self.loss)
 
     def d_parameters(self):
         return self.discriminator.parameters()
@@ -58,11 +61,11 @@ class Pix2PixObjective(TranslationObjective):
         with torch.no_grad():
             fake = self.generator(real)
         real_logits, fake_logits = self.judge(real, target), self.judge(real, fake)
-        loss = 0.5 * self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
+        loss = self.d_weight * self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         return loss, {"loss_d_adv": loss.detach(), **d_stats(real_logits, fake_logits)}
 
     def g_step(self, real: Tensor, target: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         fake = self.generator(real)
-        adv = g_adversarial(self.loss, lambda b: self.judge(real, b), fake, target)
+        adv = self.g_weight * g_adversarial(self.loss, lambda b: self.judge(real, b), fake, target)
         rec = l1(fake, target)
         return adv + self.lambda_l1 * rec, {"loss_g_adv": adv.detach(), "loss_g_l1": rec.detach()}

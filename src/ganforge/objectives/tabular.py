@@ -5,13 +5,19 @@ Every row, real or fake, travels with a conditional vector naming one of its dis
 with its conditional vector. The generator gets the adversarial loss plus the cross-entropy
 between its logits for the conditioned column and the requested value, so it learns to honour
 the condition (which is what makes ``sample(where=...)`` work).
+
+Two generator terms from CTAB-GAN (Zhao et al. 2021), each off at weight 0:
+* ``target_weight``: with ``data_options.target=COL``, an auxiliary model learns to predict COL
+  from the other columns of real rows (trained with the critic's optimizer, in the D step), and
+  the generator pays its loss on generated rows (see ``tabular/target.py``).
+* ``info_weight``: the information loss, ||mean f(real) - mean f(fake)||_1 + ||std f(real) -
+  std f(fake)||_1 over the critic's penultimate features f (CTAB-GAN's ``loss_info``).
 """
 from __future__ import annotations
 
 from typing import Any, Dict, Literal, Optional, Tuple
 
 import torch
-import torch.nn.functional as F
 from pydantic import Field
 from typing_extensions import Annotated
 
@@ -22,6 +28,7 @@ from ..nets import GENERATORS, create_model
 from ..packing import pack
 from ..tabular.conditional import ConditionSampler
 from ..tabular.sampling import sample_rows
+from ..tabular.target import TargetModel
 from ..tabular.transformer import TableTransformer
 from .base import Logs, Objective, StepContext
 from .d_extras import DiscriminatorExtras
@@ -48,20 +55,30 @@ def _check(cfg, data_info: Dict[str, object], pac: int) -> None:
 @OBJECTIVES.register("tabular")
 class TabularObjective(GANObjective):
     """``pac``: rows per critic input (PacGAN); ``ce_weight``: weight of the generator's
-    cross-entropy on the conditioned column. ``regularizer``/``reg_weight``/``reg_every``/
-    ``reg_schedule``/``reg_decay_start``/``reg_decay_end``: the critic's gradient penalty, as in
-    the GAN objective (CTGAN: gp, weight 10)."""
+    cross-entropy on the conditioned column; ``target_weight``: weight of the auxiliary target
+    loss (needs data_options.target); ``target_width`` / ``target_depth``: that model's MLP;
+    ``target_soft``: charge the generator against its own target probabilities instead of their
+    arg-max (CTAB-GAN); ``info_weight``: weight of the information loss on critic features.
+    ``regularizer``/``reg_weight``/``reg_every``/``reg_schedule``/``reg_decay_start``/
+    ``reg_decay_end``: the critic's gradient penalty, as in the GAN objective (CTGAN: gp, weight 10)."""
 
     components = ("generator", "discriminator")  # rows are never augmented like images
+    separate_reg_phase = False  # the penalty is taken on packed rows inside d_step
 
     def __init__(self, cfg, data_info: Dict[str, object], pac: Annotated[int, Field(ge=1, le=1024)] = 10,
-                 ce_weight: float = 1.0, regularizer: Literal[REGULARIZERS] = "none",  # type: ignore[valid-type]
+                 ce_weight: Annotated[float, Field(ge=0)] = 1.0,
+                 target_weight: Annotated[float, Field(ge=0)] = 1.0,
+                 target_width: Annotated[int, Field(ge=1, le=65_536)] = 128,
+                 target_depth: Annotated[int, Field(ge=0, le=64)] = 2, target_soft: bool = False,
+                 info_weight: Annotated[float, Field(ge=0)] = 0.0,
+                 regularizer: Literal[REGULARIZERS] = "none",  # type: ignore[valid-type]
                  reg_weight: float = 10.0, reg_every: Annotated[int, Field(ge=1, le=10_000)] = 1,
                  reg_schedule: Literal["constant", "linear"] = "constant", reg_decay_start: Fraction = 0.0,
                  reg_decay_end: Fraction = 1.0):
         Objective.__init__(self)
         _check(cfg, data_info, pac)
         self.cfg, self.pac, self.ce_weight = cfg, pac, ce_weight
+        self.target_weight, self.info_weight = target_weight, info_weight
         self.regularizer, self.reg_weight, self.reg_every = regularizer, reg_weight, reg_every
         self.freeze_d = 0  # the critic is an MLP: no blocks to freeze
         self.reg_schedule, self.reg_decay_start, self.reg_decay_end = reg_schedule, reg_decay_start, reg_decay_end
@@ -75,10 +92,21 @@ class TabularObjective(GANObjective):
                                       num_classes=cond, spans=self.transformer.spans, **cfg.generator.kwargs())
         self.discriminator = create_model(cfg.discriminator.name, "discriminator", shape=(pac * (width + cond),),
                                           num_classes=0, **cfg.discriminator.kwargs())
+        # A module of the objective: saved in every checkpoint with G and D.
+        self.target_model = (TargetModel(self.transformer, target_width, target_depth, target_soft)
+                             if self.transformer.target is not None and target_weight > 0 else None)
         self.loss = get_loss(cfg.loss)
         self.augment = create_augment("none", batch_size=cfg.batch_size)
         self.extras = DiscriminatorExtras(self.discriminator, image_data=False, conditional=False)  # all off
-        self._starts = [b.start for b in self.transformer.discrete_blocks]
+        sizes = self.conditions.sizes
+        self._ce_slots = torch.full((len(sizes), max(sizes, default=1)), -1, dtype=torch.long)
+        for c, block in enumerate(self.transformer.discrete_blocks):
+            self._ce_slots[c, :sizes[c]] = torch.arange(block.start, block.start + sizes[c])
+
+    def d_parameters(self):
+        """The critic's, and the auxiliary target model's (it learns from real rows in the D step)."""
+        params = list(super().d_parameters())
+        return params + (list(self.target_model.parameters()) if self.target_model is not None else [])
 
     # -- pieces ---------------------------------------------------------------------------
     def condition(self, codes: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor], Optional[Tensor]]:
@@ -92,15 +120,16 @@ class TabularObjective(GANObjective):
         return pack(x if cond is None else torch.cat([x, cond], dim=1), self.pac)
 
     def cross_entropy(self, raw: Tensor, column: Optional[Tensor], value: Optional[Tensor]) -> Tensor:
-        """Mean over rows of CE(logits of the conditioned column, requested value)."""
+        """Mean over rows of CE(logits of the conditioned column, requested value).
+
+        Each row gathers its own column's logits into a padded (N, widest) block (padding
+        -inf), so all columns go in a few ops instead of a loop over them."""
         if column is None:
             return raw.new_zeros(())
-        total = raw.new_zeros(())
-        for c, (start, size) in enumerate(zip(self._starts, self.conditions.sizes)):
-            rows = column == c
-            if rows.any():
-                total = total + F.cross_entropy(raw[rows, start:start + size], value[rows], reduction="sum")
-        return total / raw.shape[0]
+        slots = self._ce_slots.to(raw.device)[column]  # (N, widest) indices into raw, -1 = padding
+        logits = raw.gather(1, slots.clamp(min=0)).masked_fill(slots < 0, float("-inf"))
+        picked = raw.gather(1, (self._ce_slots.to(raw.device)[column, value])[:, None]).squeeze(1)
+        return (torch.logsumexp(logits, dim=1) - picked).mean()
 
     def d_scores(self, x: Tensor, labels: Optional[Tensor]) -> None:
         return None  # the critic judges packs of rows with conditional vectors, not lone rows
@@ -117,19 +146,40 @@ class TabularObjective(GANObjective):
         fake_logits = self.discriminator(fake_in).logits
         adv = self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         logs = {"loss_d_adv": adv.detach(), **d_stats(real_logits, fake_logits)}
-        return adv + self.penalty(real_in, fake_in, None, ctx, logs), logs
+        loss = adv + self.step_penalty(real_in, fake_in, None, ctx, logs, critic=self.critic(None), group=1)
+        if self.target_model is not None:
+            target = self.target_model.loss(real)
+            logs["loss_target_real"] = target.detach()
+            loss = loss + target
+        return loss, logs
+
+    def info_loss(self, fake_features: Tensor, real_in: Tensor) -> Tensor:
+        """CTAB-GAN's information loss between critic features of fake packs and real packs."""
+        with torch.no_grad():
+            real_features = self.discriminator(real_in).features
+        return ((fake_features.mean(0) - real_features.mean(0)).abs().sum()
+                + (fake_features.std(0) - real_features.std(0)).abs().sum())
 
     def g_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         cond, column, value = self.condition(codes)
         raw = self.generator.raw(self.latent(real.shape[0], real.device), cond)
         fake = self.generator.activate(raw)
+        real_in = self.packed(real, cond)
         real_logits = None
         if self.loss.g_needs_real:
             with torch.no_grad():
-                real_logits = self.discriminator(self.packed(real, cond)).logits
-        adv = self.loss.g_loss(self.discriminator(self.packed(fake, cond)).logits, real_logits)
+                real_logits = self.discriminator(real_in).logits
+        fake_out = self.discriminator(self.packed(fake, cond))
+        adv = self.loss.g_loss(fake_out.logits, real_logits)
         ce = self.cross_entropy(raw, column, value)
-        return adv + self.ce_weight * ce, {"loss_g_adv": adv.detach(), "loss_g_ce": ce.detach()}
+        loss, logs = adv + self.ce_weight * ce, {"loss_g_adv": adv.detach(), "loss_g_ce": ce.detach()}
+        if self.target_model is not None:
+            target = self.target_model.loss(fake)
+            loss, logs["loss_g_target"] = loss + self.target_weight * target, target.detach()
+        if self.info_weight > 0:
+            info = self.info_loss(fake_out.features, real_in)
+            loss, logs["loss_g_info"] = loss + self.info_weight * info, info.detach()
+        return loss, logs
 
     # -- sampling -------------------------------------------------------------------------
     def sample(self, net: torch.nn.Module, z: Tensor, labels: Optional[Tensor], batch_size: int = 256,

@@ -1,18 +1,13 @@
-"""Latents for the explorer: seeded draws, truncation and spherical interpolation."""
+"""Latents for the explorer: seeded draws and spherical interpolation."""
 from __future__ import annotations
 
 import torch
 
 
 def seeded_z(seed: int, n: int, z_dim: int) -> torch.Tensor:
-    """The same latents ``Generator.sample(n, seed)`` draws: n x z_dim."""
+    """The same latents ``Generator.sample(n, seed)`` draws: n x z_dim. Row i does not depend on
+    n (the draws are sequential), so sample i of a grid can be redrawn alone."""
     return torch.randn(n, z_dim, generator=torch.Generator().manual_seed(seed))
-
-
-def truncate(z: torch.Tensor, psi: float) -> torch.Tensor:
-    """The networks have no mapping network to truncate towards, so truncation scales z by psi
-    (psi < 1 trades variety for typicality; psi = 1 is the plain prior)."""
-    return z * psi
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:

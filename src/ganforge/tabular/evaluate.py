@@ -58,7 +58,7 @@ def evaluate_table(source, real_df: pd.DataFrame, holdout_df: Optional[pd.DataFr
     ``holdout_df``: real rows the model never saw, for ML efficacy and the DCR baseline; when
     None, 30% of ``real_df`` is held out (the model may have seen those rows, so privacy
     numbers are then optimistic). ``target``: column for ML efficacy (default: the first
-    discrete column). Writes ``eval.json`` into the run directory when ``write``.
+    discrete column, or the run's data_options.target). Writes ``eval.json`` when ``write``.
     """
     started = time.perf_counter()
     gen = table_generator(source)
@@ -73,7 +73,7 @@ def evaluate_table(source, real_df: pd.DataFrame, holdout_df: Optional[pd.DataFr
         holdout_note = "separate real rows"
     n = int(n or len(real))
     synth = gen.sample(n, seed=seed)
-    target = target or default_target(specs)
+    target = target or transformer.target or default_target(specs)
     shapes = column_shapes(real, synth, specs)
     report: Dict[str, Any] = {
         "run": str(gen.run_dir), "rows": {"real": len(real), "synthetic": n, "train": len(train),

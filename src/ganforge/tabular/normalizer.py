@@ -5,12 +5,17 @@ represented by a one-hot of the mode k it belongs to and a scalar alpha = (c - m
 in [-1, 1]. The mode is drawn from its posterior p(k | c), so values between modes are shared
 out rather than forced into one. Multi-modal and long-tailed columns become easy for a
 generator whose scalar outputs pass through tanh.
+
+Mixed-type columns (CTAB-GAN, Zhao et al. 2021): values that recur as point masses (a zero
+income, a capped maximum) are ``specials``. Each gets its own mode slot after the mixture's
+modes, with alpha = 0; the mixture is fitted on the other values only. A special value decodes
+back to itself exactly, where a Gaussian mode would smear it over its neighbours.
 """
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass
-from typing import Any, Dict, List
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Sequence
 
 import numpy as np
 
@@ -21,24 +26,36 @@ MIN_WEIGHT = 0.005  # modes lighter than this are dropped (they hold almost no d
 @dataclass
 class ModeNormalizer:
     """Fitted modes of one column: weights, means, stds (lists of length K: at most ``max_modes``
-    mixture modes, plus a light tail mode on each side that has far outliers)."""
+    mixture modes, plus a light tail mode on each side that has far outliers), then one slot per
+    special value (mode index K + j is ``specials[j]``)."""
 
     weights: List[float]
     means: List[float]
     stds: List[float]
+    specials: List[float] = field(default_factory=list)
 
     @property
     def num_modes(self) -> int:
-        return len(self.means)
+        return len(self.means) + len(self.specials)
 
     @classmethod
-    def fit(cls, values: np.ndarray, max_modes: int = 10, max_rows: int = 5000, seed: int = 0) -> "ModeNormalizer":
+    def fit(cls, values: np.ndarray, max_modes: int = 10, max_rows: int = 5000, seed: int = 0,
+            specials: Sequence[float] = ()) -> "ModeNormalizer":
         """Fit on at most ``max_rows`` values (a seeded subsample: fitting time stays flat on big
-        tables, and 5k points pin down <= 10 modes well). ``values``: (N,) without NaN."""
+        tables, and 5k points pin down <= 10 modes well). ``values``: (N,) without NaN;
+        ``specials``: point-mass values kept out of the mixture (see the module docstring)."""
+        specials = sorted({float(v) for v in specials})
+        values = np.asarray(values, dtype=np.float64)
+        rest = values[~np.isin(values, specials)] if specials else values
+        fitted = cls._fit_mixture(rest if len(rest) else values[:1], max_modes, max_rows, seed)
+        fitted.specials = specials
+        return fitted
+
+    @classmethod
+    def _fit_mixture(cls, values: np.ndarray, max_modes: int, max_rows: int, seed: int) -> "ModeNormalizer":
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.mixture import BayesianGaussianMixture
 
-        values = np.asarray(values, dtype=np.float64)
         lo, hi = float(values.min()), float(values.max())
         rng = np.random.default_rng(seed)
         if len(values) > max_rows:
@@ -87,21 +104,38 @@ class ModeNormalizer:
         return p / p.sum(axis=1, keepdims=True)
 
     def transform(self, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """(N,) values -> (N, 1 + K): [alpha, one-hot mode]; the mode is drawn from its posterior."""
+        """(N,) values -> (N, 1 + K): [alpha, one-hot mode]; the mode is drawn from its posterior
+        (a special value takes its own slot with alpha 0)."""
         values = np.asarray(values, dtype=np.float64)
+        k = len(self.means)
         p = self.posterior(values)
         u = rng.random((len(values), 1))
-        mode = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), self.num_modes - 1)
+        mode = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), k - 1)
         mu, sd = np.asarray(self.means)[mode], np.asarray(self.stds)[mode]
         out = np.zeros((len(values), 1 + self.num_modes))
         out[:, 0] = np.clip((values - mu) / (SCALE * sd), -1.0, 1.0)
+        for j, special in enumerate(self.specials):
+            hit = values == special
+            mode[hit], out[hit, 0] = k + j, 0.0
         out[np.arange(len(values)), 1 + mode] = 1.0
         return out
 
     def inverse(self, alpha: np.ndarray, mode: np.ndarray) -> np.ndarray:
-        """alpha (N,) in [-1, 1] and mode index (N,) -> (N,) values."""
-        alpha = np.clip(alpha, -1.0, 1.0)
-        return alpha * SCALE * np.asarray(self.stds)[mode] + np.asarray(self.means)[mode]
+        """alpha (N,) in [-1, 1] and mode index (N,) -> (N,) values (a special slot gives its value)."""
+        alpha, mode, k = np.clip(alpha, -1.0, 1.0), np.asarray(mode), len(self.means)
+        gauss = np.minimum(mode, k - 1)
+        out = alpha * SCALE * np.asarray(self.stds)[gauss] + np.asarray(self.means)[gauss]
+        if self.specials:
+            special = mode >= k
+            out[special] = np.asarray(self.specials)[mode[special] - k]
+        return out
+
+    def mode_values(self) -> np.ndarray:
+        """(K, 2): per mode slot, the value at alpha = 0 and the change per unit alpha (used to
+        decode soft mode probabilities differentiably)."""
+        centre = np.concatenate([self.means, self.specials])
+        slope = np.concatenate([SCALE * np.asarray(self.stds), np.zeros(len(self.specials))])
+        return np.stack([centre, slope], axis=1)
 
     def to_json(self) -> Dict[str, Any]:
         return asdict(self)

@@ -7,7 +7,7 @@ requested value, generating more until there are enough.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -53,12 +53,18 @@ def resolve_where(transformer: TableTransformer, where: Dict[str, Any]) -> List[
     return out
 
 
-def parse_where(items) -> Dict[str, str]:
-    """CLI ``column=value`` strings -> dict (values stay strings; matched leniently later)."""
+def parse_where(items, columns: Sequence[str] = ()) -> Dict[str, str]:
+    """CLI ``column=value`` strings -> dict (values stay strings; matched leniently later).
+
+    A column name may itself contain ``=``: when ``columns`` (the table's) are given, the split
+    is the one whose left side is a known column (the longest, if several are)."""
     where = {}
     for item in items or ():
-        column, sep, value = item.partition("=")
-        if not sep or not column.strip():
+        cuts = [i for i, ch in enumerate(item) if ch == "="]
+        known = [i for i in cuts if item[:i].strip() in set(columns)]
+        cut = max(known, key=lambda i: len(item[:i].strip())) if known else (cuts[0] if cuts else -1)
+        column, value = item[:cut], item[cut + 1:]
+        if cut < 0 or not column.strip():
             raise ConfigError(f"--where '{item}' must look like column=value (for example island=Dream)")
         where[column.strip()] = value.strip()
     return where

@@ -4,9 +4,11 @@ Per column, in table order:
   * continuous / integer: [alpha (tanh span), mode one-hot (softmax span)] from a
     :class:`ModeNormalizer`, then a [present, missing] one-hot when the column has missing values;
   * categorical / boolean: a one-hot over the observed values (missing is one more value).
-The inverse rounds integers, clips numbers to the observed range, writes NaN where the missing
-indicator says so and restores each column's original dtype. Everything needed to decode is
-plain JSON (:meth:`to_json`), stored in the run's ``data.json``.
+A numeric column may first be log-transformed and may have point-mass values with modes of
+their own (see :mod:`.encodings`). The inverse rounds integers, clips numbers to the observed
+range, writes NaN where the missing indicator says so and restores each column's original dtype.
+Everything needed to decode is plain JSON (:meth:`to_json`), stored in the run's ``data.json``.
+Encoding runs over ``CHUNK`` rows at a time, so its temporary memory stays bounded on big tables.
 """
 from __future__ import annotations
 
@@ -17,10 +19,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .columns import ColumnSpec, check_table
+from .columns import NUMERIC_KINDS, ColumnSpec, check_table
+from .encodings import LogTransform, log_columns, special_values
 from .normalizer import ModeNormalizer
 
 Span = Tuple[str, int]  # ("tanh" | "softmax", width)
+CHUNK = 65536  # rows encoded at a time
+MAX_CATEGORIES = 1000  # more distinct values than this in one discrete column is refused by default
 
 
 def py_value(v: Any) -> Any:
@@ -50,6 +55,15 @@ class Block:
     normalizer: Optional[ModeNormalizer] = None  # numeric columns
     categories: Optional[List[Any]] = None  # discrete columns (None = missing)
     counts: Optional[List[int]] = None
+    log: Optional[LogTransform] = None  # numeric columns, optional
+    specials: Optional[List[float]] = None  # point masses in the column's own units (numeric, optional)
+
+    def to_model(self, values: np.ndarray) -> np.ndarray:
+        """Column units -> the units the normalizer works in (log space when transformed)."""
+        return values if self.log is None else self.log.forward(values)
+
+    def from_model(self, values: np.ndarray) -> np.ndarray:
+        return values if self.log is None else self.log.inverse(values)
 
     @property
     def spans(self) -> List[Span]:
@@ -81,31 +95,39 @@ def restore_dtype(values: pd.Series, spec: ColumnSpec) -> pd.Series:
 class TableTransformer:
     """Fitted encoding of a table's columns (see module docstring)."""
 
-    def __init__(self, blocks: List[Block], seed: int = 0):
-        self.blocks, self.seed = blocks, seed
+    def __init__(self, blocks: List[Block], seed: int = 0, target: Optional[str] = None):
+        self.blocks, self.seed, self.target = blocks, seed, target
 
     # -- fitting ----------------------------------------------------------------------------
     @classmethod
     def fit(cls, df: pd.DataFrame, specs: Sequence[ColumnSpec], max_modes: int = 10, fit_rows: int = 5000,
-            seed: int = 0) -> "TableTransformer":
-        """Fit one encoder per column of ``df`` (typed by ``specs``, see ``infer_columns``)."""
+            seed: int = 0, log=None, mixed=None, target: Optional[str] = None,
+            max_categories: int = MAX_CATEGORIES) -> "TableTransformer":
+        """Fit one encoder per column of ``df`` (typed by ``specs``, see ``infer_columns``).
+        ``log`` / ``mixed``: see :mod:`.encodings`; ``target``: the column an auxiliary model
+        predicts (kept in the JSON); ``max_categories``: refuse discrete columns with more values."""
         check_table(df)
+        numeric = {s.name: df[s.name].dropna().to_numpy(dtype=np.float64) for s in specs if s.kind in NUMERIC_KINDS}
+        logs, specials = log_columns(log, numeric), special_values(mixed, numeric)
         blocks, start = [], 0
         for i, spec in enumerate(specs):
             values = df[spec.name]
             if spec.discrete:
                 cats = sorted_values(values)
-                if len(cats) > 50 and len(cats) > len(df) // 2:
-                    raise DataError(f"column '{spec.name}' has {len(cats)} distinct values in {len(df)} rows, "
-                                    f"like an identifier; drop it with data_options.drop=[{spec.name}]")
+                _check_levels(spec.name, len(cats), len(df), max_categories)
                 codes = _codes(values, cats)
                 block = Block(spec, start, categories=cats, counts=np.bincount(codes, minlength=len(cats)).tolist())
             else:
-                kept = values.dropna().to_numpy(dtype=np.float64)
-                block = Block(spec, start, normalizer=ModeNormalizer.fit(kept, max_modes, fit_rows, seed + i))
+                block = Block(spec, start, log=logs.get(spec.name), specials=specials.get(spec.name))
+                kept = block.to_model(numeric[spec.name])
+                block.normalizer = ModeNormalizer.fit(kept, max_modes, fit_rows, seed + i,
+                                                      block.to_model(np.asarray(block.specials or [])))
             blocks.append(block)
             start += block.width
-        return cls(blocks, seed)
+        if target is not None and target not in [s.name for s in specs]:
+            raise DataError(f"data_options.target names column '{target}', which the table does not have; "
+                            f"columns: {', '.join(s.name for s in specs)}")
+        return cls(blocks, seed, target)
 
     # -- layout -----------------------------------------------------------------------------
     @property
@@ -133,26 +155,34 @@ class TableTransformer:
 
     # -- encode / decode --------------------------------------------------------------------
     def transform(self, df: pd.DataFrame) -> np.ndarray:
-        """Table (N rows, these columns) -> float32 matrix N x width."""
+        """Table (N rows, these columns) -> float32 matrix N x width, ``CHUNK`` rows at a time."""
         missing = [c for c in self.columns if c not in df.columns]
         if missing:
             raise DataError(f"table lacks column '{missing[0]}' that the model was fitted on")
         rng = np.random.default_rng(self.seed)
         out = np.zeros((len(df), self.width), dtype=np.float32)
+        for first in range(0, len(df), CHUNK):
+            rows = slice(first, first + CHUNK)
+            self._encode(df.iloc[rows], out[rows], rng)
+        return out
+
+    def _encode(self, df: pd.DataFrame, out: np.ndarray, rng: np.random.Generator) -> None:
+        """Fill ``out`` (len(df) x width, zeros) with the encoding of ``df``."""
+        index = np.arange(len(df))
         for b in self.blocks:
             values = df[b.spec.name]
             if b.categories is not None:
-                out[np.arange(len(df)), b.start + _codes(values, b.categories)] = 1.0
+                out[index, b.start + _codes(values, b.categories)] = 1.0
                 continue
             absent = values.isna().to_numpy()
             filled = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
             # Missing cells get the heaviest mode's mean: a valid encoding the indicator overrides.
-            filled[absent] = b.normalizer.means[int(np.argmax(b.normalizer.weights))]
+            model = b.to_model(np.where(absent, b.spec.min, filled))
+            model[absent] = b.normalizer.means[int(np.argmax(b.normalizer.weights))]
             k = 1 + b.normalizer.num_modes
-            out[:, b.start:b.start + k] = b.normalizer.transform(filled, rng)
+            out[:, b.start:b.start + k] = b.normalizer.transform(model, rng)
             if b.spec.has_missing:
-                out[np.arange(len(df)), b.start + k + absent.astype(int)] = 1.0
-        return out
+                out[index, b.start + k + absent.astype(int)] = 1.0
 
     def codes(self, df: pd.DataFrame) -> np.ndarray:
         """Category index of every discrete column: N x (number of discrete columns), int64."""
@@ -177,7 +207,11 @@ class TableTransformer:
                 continue
             k = 1 + b.normalizer.num_modes
             mode = _pick(matrix[:, b.start + 1:b.start + k], rng)
-            values = np.clip(b.normalizer.inverse(matrix[:, b.start], mode), spec.min, spec.max)
+            values = b.from_model(b.normalizer.inverse(matrix[:, b.start], mode))
+            if b.specials:  # exactly the special value, not its image through log and back
+                slot = mode - len(b.normalizer.means)
+                values[slot >= 0] = np.asarray(b.specials)[slot[slot >= 0]]
+            values = np.clip(values, spec.min, spec.max)
             if spec.kind == "integer":
                 values = np.round(values)
             if spec.has_missing:
@@ -187,9 +221,16 @@ class TableTransformer:
 
     # -- persistence ------------------------------------------------------------------------
     def to_json(self) -> Dict[str, Any]:
-        return {"seed": self.seed, "columns": [
-            {**b.spec.to_json(), **({"modes": b.normalizer.to_json()} if b.normalizer else
-                                    {"categories": b.categories, "counts": b.counts})} for b in self.blocks]}
+        columns = []
+        for b in self.blocks:
+            col = b.spec.to_json()
+            if b.normalizer is not None:
+                col["modes"] = b.normalizer.to_json()
+                col.update({k: v for k, v in (("log", b.log and b.log.to_json()), ("specials", b.specials)) if v})
+            else:
+                col.update(categories=b.categories, counts=b.counts)
+            columns.append(col)
+        return {"seed": self.seed, "target": self.target, "columns": columns}
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "TableTransformer":
@@ -197,10 +238,24 @@ class TableTransformer:
         for col in data["columns"]:
             col = dict(col)
             modes, cats, counts = col.pop("modes", None), col.pop("categories", None), col.pop("counts", None)
-            block = Block(ColumnSpec(**col), start, ModeNormalizer(**modes) if modes else None, cats, counts)
+            log, specials = col.pop("log", None), col.pop("specials", None)
+            block = Block(ColumnSpec(**col), start, ModeNormalizer(**modes) if modes else None, cats, counts,
+                          LogTransform(**log) if log else None, specials)
             blocks.append(block)
             start += block.width
-        return cls(blocks, int(data.get("seed", 0)))
+        return cls(blocks, int(data.get("seed", 0)), data.get("target"))
+
+
+def _check_levels(name: str, levels: int, rows: int, limit: int) -> None:
+    """Refuse a discrete column whose one-hot would dominate the model (an id, a free-text field)."""
+    if levels > 50 and levels > rows // 2:
+        raise DataError(f"column '{name}' has {levels} distinct values in {rows} rows, "
+                        f"like an identifier; drop it with data_options.drop=[{name}]")
+    if limit and levels > limit:
+        raise DataError(f"column '{name}' has {levels:,} distinct values (more than data_options.max_categories="
+                        f"{limit}); its one-hot would make the model huge: drop it (data_options.drop=[{name}]), "
+                        f"treat it as a number (data_options.continuous=[{name}]), or allow it with "
+                        f"data_options.max_categories={levels}")
 
 
 def _codes(values: pd.Series, categories: List[Any]) -> np.ndarray:

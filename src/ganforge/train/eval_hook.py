@@ -26,6 +26,8 @@ class EvalHook:
         cfg = trainer.cfg
         evaluator = RunEvaluator(trainer.dataset, cfg.metrics, cfg.extractor, cfg.eval_n, device=trainer.device)
         metric = cfg.best_metric or METRICS.get(cfg.metrics[0]).keys[0]
+        if is_main():
+            evaluator.prepare()
         return cls(trainer, evaluator, metric)
 
     def due(self, step: int, last: bool) -> bool:
@@ -46,9 +48,10 @@ class EvalHook:
 
         return draw
 
-    def run(self, step: int) -> Dict[str, float]:
+    def run(self, step: int, progress: Optional[bool] = None) -> Dict[str, float]:
+        """Evaluate now, log the results, keep the best checkpoint; ``progress``: sample bars."""
         with torch.random.fork_rng(devices=[]):
-            results = self.evaluator(self.sample_fn())
+            results = self.evaluator(self.sample_fn(), progress=progress)
         self.trainer.log.write({"step": step, "eval": True, **results})
         value = results.get(self.metric)
         if value is not None and is_better(self.metric, value, self.best_value):
@@ -59,7 +62,8 @@ class EvalHook:
     def save_best(self, step: int, value: float) -> None:
         t = self.trainer
         target = t.run_dir / "checkpoints" / BEST
-        t.save_checkpoint_to(target)
+        with t.timer("checkpoints"):
+            t.save_checkpoint_to(target)
         (t.run_dir / "best.json").write_text(json.dumps({"step": step, "metric": self.metric, "value": value}))
 
     def state_dict(self) -> Dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Optional
 import torch
 
 from ..images import save_grid, save_scatter
+from ..media import media_writer
 from ..nets.generate import generate
 from .plots import save_loss_curves
 from .rundir import METRICS
@@ -40,11 +41,15 @@ def save_samples(trainer, step: int) -> None:
     out, nrow = trainer.objective.sample_panel(fixed.z, generate(net, fixed.z, fixed.labels))
     path = trainer.run_dir / "samples" / f"step-{step:08d}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    if out.dim() == 4:
+    writer = media_writer(trainer.dataset.kind)
+    if writer is not None:  # videos, audio, text: an animated grid, spectrograms + WAV, a word list
+        writer.panel(out.float().cpu(), path.with_suffix(""), trainer.dataset.info())
+    elif out.dim() == 4:
         save_grid(out, path, nrow or fixed.nrow)
     elif out.shape[1] == 2:
         modes = trainer.dataset.modes
         save_scatter(out, path, modes[0] if modes else None, title=f"step {step}")
     if path.exists():
         trainer.log.image("samples", path, step)
-    save_loss_curves(trainer.run_dir / METRICS, trainer.run_dir / "loss_curves.png")
+    if trainer.cfg.plots:  # plots=false: no loss-curve figure (matplotlib alone costs 1-2 CPU s)
+        save_loss_curves(trainer.run_dir / METRICS, trainer.run_dir / "loss_curves.png")

@@ -1,4 +1,5 @@
-"""Speed options: channels-last memory format, torch.compile with a graceful fallback, fused Adam."""
+"""Speed options: channels-last memory format, torch.compile with a graceful fallback, fused Adam
+(with StyleGAN2's correction for lazy regularization)."""
 from __future__ import annotations
 
 import warnings
@@ -35,9 +36,25 @@ def compile_in_place(module: nn.Module, name: str) -> None:
     module._compiled_call_impl = guarded
 
 
-def make_adam(params: Iterable[nn.Parameter], lr: float, betas, device: torch.device) -> torch.optim.Adam:
-    """Adam with the fused kernel on CUDA, the multi-tensor (foreach) one elsewhere."""
+def lazy_ratio(interval: int = 1) -> float:
+    """StyleGAN2's mb_ratio k / (k + 1) for a penalty taken every k steps as its own optimizer step
+    (stylegan2-ada-pytorch training_loop.py), 1 without lazy regularization."""
+    return interval / (interval + 1) if interval and interval > 1 else 1.0
+
+
+def lazy_betas(betas, ratio: float):
+    """Adam betas ** ratio: with k + 1 optimizer steps per k minibatches, the moments keep the same
+    time constant in minibatches."""
+    return tuple(float(b) ** ratio for b in betas)
+
+
+def make_adam(params: Iterable[nn.Parameter], lr: float, betas, device: torch.device,
+              lazy_interval: int = 1) -> torch.optim.Adam:
+    """Adam with the fused kernel on CUDA, the multi-tensor (foreach) one elsewhere; with
+    ``lazy_interval`` k > 1, lr * k/(k+1) and betas ** (k/(k+1)) (StyleGAN2's lazy correction)."""
     params = list(params)
+    ratio = lazy_ratio(lazy_interval)
+    lr, betas = lr * ratio, lazy_betas(betas, ratio)
     if device.type == "cuda":
         return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
     return torch.optim.Adam(params, lr=lr, betas=betas, foreach=True)

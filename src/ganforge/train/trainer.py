@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Dict, Optional
 
 import torch
-from tqdm.auto import tqdm
 
 from ..config import TrainConfig
+from ..console import bar as progress_bar
+from ..console import phase
 from ..data import BatchStream, load_dataset
 from ..distributed import (any_rank, average_gradients, barrier, broadcast_buffers, gather_to_main, is_main,
                            local_device, rank, ranks_agree, world_size)
 from ..objectives import StepContext, build_objective
+from ..schedules import schedule_factor
 from . import checkpoint as ckpt
 from .devices import pick_device
 from .ema import EMA
@@ -26,16 +28,16 @@ from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
 from .runlog import MetricsLog
 from .sampling import FixedBatch, save_samples
-from .speed import compile_in_place, make_adam, to_channels_last
+from .speed import compile_in_place, lazy_betas, lazy_ratio, make_adam, to_channels_last
+from .timing import PhaseTimer
 from .transfer import init_from
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
-    """Learning-rate multiplier: 1, or linear decay to 0 from ``lr_decay_start`` (fraction of steps)."""
-    if cfg.lr_schedule == "constant":
-        return 1.0
-    start = cfg.lr_decay_start * cfg.steps
-    return 1.0 if step < start else max(0.0, 1.0 - (step - start) / max(cfg.steps - start, 1))
+    """Learning-rate multiplier: 1, or a linear / cosine decay to ``lr_final`` between the fractions
+    ``lr_decay_start`` and ``lr_decay_end`` of the steps."""
+    return schedule_factor(cfg.lr_schedule, step / max(cfg.steps, 1), cfg.lr_decay_start, cfg.lr_decay_end,
+                           cfg.lr_final)
 
 
 class TrainingInterrupted(Exception):
@@ -47,18 +49,21 @@ class TrainingInterrupted(Exception):
 
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, run_dir: Path):
+    def __init__(self, cfg: TrainConfig, run_dir: Path, timer: Optional[PhaseTimer] = None):
         self.cfg, self.run_dir = cfg, Path(run_dir)
+        self.timer = timer if timer is not None else PhaseTimer()  # where the time goes (timing.json)
         seed_everything(cfg.seed)  # same on every rank: identical initial weights
         self.device = local_device(pick_device(cfg.device))
-        self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
+        with self.timer("data cache"):
+            self.dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
         self.objective = build_objective(cfg, self.dataset.info())
         if cfg.init_from:  # before optimizers and the EMA copy; a resume then overwrites it all
             init_from(self.objective, cfg.init_from)
         self.objective = self.objective.to(self.device)
         self.generator = self.objective.generator
-        self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device)
-        self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device)
+        lazy = self.objective.lazy_intervals(0.0)  # penalties taken as their own step every k steps
+        self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device, lazy.get("g", 1))
+        self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device, lazy.get("d", 1))
         self.channels_last = cfg.channels_last and self.dataset.kind == "image"
         if self.channels_last:
             to_channels_last(self.objective)
@@ -73,7 +78,8 @@ class Trainer:
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.fixed = FixedBatch.create(cfg, self.dataset, self.objective, self.device)
         self.log = MetricsLog(self.run_dir / METRICS, tensorboard=cfg.tensorboard)
-        self.eval_hook = EvalHook.create(self) if cfg.metrics else None
+        with self.timer("data cache"):  # real-data features for the metrics, cached on disk
+            self.eval_hook = EvalHook.create(self) if cfg.metrics else None
         self.guard = HealthGuard(self) if cfg.monitor else None
         if world_size() > 1:
             seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
@@ -107,8 +113,9 @@ class Trainer:
         rngs = gather_to_main(rng_state())
         path = ckpt.checkpoint_path(self.run_dir, self.step)
         if is_main():
-            self.save_checkpoint_to(path, rngs)
-            ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
+            with self.timer("checkpoints"):
+                self.save_checkpoint_to(path, rngs)
+                ckpt.prune_checkpoints(self.run_dir, self.cfg.keep_checkpoints)
         barrier()
         return path
 
@@ -177,12 +184,31 @@ class Trainer:
         scaler.update()
         return norm
 
+    def _lazy_step(self, reg_step, real, paired, ctx, optimizer, scaler, params) -> Dict[str, torch.Tensor]:
+        """A lazy penalty's own optimizer step when the objective says one is due (StyleGAN2's
+        Dreg/Greg phases); its logs, or none."""
+        with self._autocast():
+            out = reg_step(real, paired, ctx)
+        if out is None:
+            return {}
+        self._update(out[0], optimizer, scaler, params, False)
+        return out[1]
+
     def _set_learning_rates(self) -> None:
         # A pure function of the step, so resuming needs no scheduler state.
-        factor = lr_factor(self.cfg, self.step)
-        for opt, base in ((self.opt_g, self.cfg.lr_g), (self.opt_d, self.cfg.lr_d)):
+        cfg = self.cfg
+        progress = self.step / max(cfg.steps, 1)
+        factor = lr_factor(cfg, self.step)
+        betas = cfg.betas
+        if cfg.beta2_final is not None:  # beta2 moves along the lr schedule's shape (R3GAN)
+            keep = schedule_factor(cfg.lr_schedule, progress, cfg.lr_decay_start, cfg.lr_decay_end, 0.0)
+            betas = (cfg.betas[0], cfg.beta2_final + (cfg.betas[1] - cfg.beta2_final) * keep)
+        lazy = self.objective.lazy_intervals(progress)
+        for opt, base, net in ((self.opt_g, cfg.lr_g, "g"), (self.opt_d, cfg.lr_d, "d")):
+            ratio = lazy_ratio(lazy.get(net, 1))
             for group in opt.param_groups:
-                group["lr"] = base * factor * self.lr_scale
+                group["lr"] = base * ratio * factor * self.lr_scale
+                group["betas"] = lazy_betas(betas, ratio)
 
     def train_step(self, want_logs: bool) -> Dict[str, float]:
         """n_critic D updates, one G update, EMA. Returns logged scalars when ``want_logs``."""
@@ -197,6 +223,7 @@ class Trainer:
                 loss_d, logs_d = obj.d_step(real, paired, ctx)
             last = want_logs and i == cfg.n_critic - 1
             grad_d = self._update(loss_d, self.opt_d, self.scaler_d, d_params, last)
+            logs_d.update(self._lazy_step(obj.d_reg_step, real, paired, ctx, self.opt_d, self.scaler_d, d_params))
             self.d_steps += 1
             obj.after_d_step(ctx)
         real, paired = self._batch()
@@ -205,6 +232,7 @@ class Trainer:
         with self._autocast():
             loss_g, logs_g = obj.g_step(real, paired, ctx)
         grad_g = self._update(loss_g, self.opt_g, self.scaler_g, g_params, want_logs)
+        logs_g.update(self._lazy_step(obj.g_reg_step, real, paired, ctx, self.opt_g, self.scaler_g, g_params))
         for p in d_params:
             p.requires_grad_(True)
         broadcast_buffers(self.objective)  # batch-norm statistics follow rank 0, as with DDP
@@ -248,8 +276,9 @@ class Trainer:
             if self.guard is not None:
                 self.guard.write_info()
         previous = self._install_signals()
-        bar = tqdm(total=cfg.steps, initial=self.step, desc=cfg.name, unit="step", dynamic_ncols=True,
-                   disable=not (cfg.progress and is_main()))
+        shown = cfg.progress and is_main()
+        bar = progress_bar(cfg.steps, cfg.name, "step", enabled=shown, initial=self.step)
+        post: Dict[str, str] = {}  # the latest losses and best-metric value, shown beside the bar
         tick, tick_step = time.perf_counter(), self.step
         if not any_rank(ckpt.latest_checkpoint(self.run_dir) is not None, self.device):
             self.save_checkpoint()  # step 0: something to roll back to, and resumable at once
@@ -257,7 +286,8 @@ class Trainer:
             while self.step < cfg.steps:
                 last = self.step + 1 == cfg.steps
                 want_logs = (self.step + 1) % cfg.log_every == 0 or last
-                logs = self.train_step(want_logs)
+                with self.timer("training steps"):
+                    logs = self.train_step(want_logs)
                 self.step += 1
                 bar.update(1)
                 if want_logs:
@@ -266,14 +296,19 @@ class Trainer:
                     tick, tick_step = now, self.step
                     flags = self.guard.check(logs) if self.guard is not None and is_main() else []
                     self.log.write({"step": self.step, **logs})
-                    bar.set_postfix(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    post.update(loss_d=f"{logs['loss_d']:.3f}", loss_g=f"{logs['loss_g']:.3f}")
+                    bar.set_postfix(post)
                     if self.guard is not None and any_rank(self.guard.needs_rollback(flags), self.device):
                         self._rollback(bar, flags)
                         continue
                 if is_main() and (self.step % cfg.sample_every == 0 or last):
-                    save_samples(self, self.step)
+                    with self.timer("sampling"):
+                        save_samples(self, self.step)
                 if self.eval_hook is not None and self.eval_hook.due(self.step, last):
-                    results = self.eval_hook.run(self.step)
+                    with self.timer("evaluation"), phase(bar, "evaluating " + ",".join(cfg.metrics)):
+                        results = self.eval_hook.run(self.step, progress=shown)
+                    post.update({k: f"{v:.4g}" for k, v in results.items() if k == self.eval_hook.metric})
+                    bar.set_postfix(post)
                     if self.guard is not None:
                         self.guard.check_eval(self.step, results, self.eval_hook.metric)
                 stop = any_rank(self._stop_requested, self.device)

@@ -9,8 +9,9 @@ import torch
 from safetensors.torch import load_file
 from torch import nn
 
+from ..artifact import is_model_folder, read_weights as read_folder_weights
 from ..errors import ConfigError
-from ..pretrained import is_pretrained, read_pretrained
+from ..pretrained import is_pretrained, pretrained_folder
 from . import checkpoint as ckpt
 
 Tensor = torch.Tensor
@@ -35,17 +36,18 @@ def _load_checked(module: nn.Module, weights: Dict[str, Tensor], what: str, sour
 
 def init_from(objective: nn.Module, source: str) -> None:
     """Copy G (the EMA weights when the source kept them) and D from ``source`` (a run
-    directory, a checkpoint directory, or ``pretrained:NAME`` for G only). Optimizers,
-    step counters and augmentation state start fresh."""
-    if is_pretrained(source):
-        _load_checked(objective.generator, read_pretrained(source)[1], "generator", source)
+    directory, a checkpoint directory, or for G only a model folder or ``pretrained:NAME``).
+    Optimizers, step counters and augmentation state start fresh."""
+    if is_pretrained(source) or is_model_folder(source):
+        folder = pretrained_folder(source) if is_pretrained(source) else Path(source)
+        _load_checked(objective.generator, read_folder_weights(folder), "generator", source)
         return
     path = Path(source)
     if not (path / ckpt.WEIGHTS).exists():
         latest = ckpt.latest_checkpoint(path) if path.is_dir() else None
         if latest is None:
             raise ConfigError(f"init_from={source}: no checkpoint there; give a run directory with checkpoints/, "
-                              "a checkpoints/step-* directory, or pretrained:NAME")
+                              "a checkpoints/step-* directory, a model folder or pretrained:NAME")
         path = latest
     tensors = load_file(str(path / ckpt.WEIGHTS))
     g = _section(tensors, "G_ema.") or _section(tensors, "objective.generator.")

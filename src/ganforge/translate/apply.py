@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Union
 
 import torch
-from tqdm.auto import tqdm
 
+from ..console import track
 from ..data.folder import IMAGE_SUFFIXES
 from ..data.transforms import to_mode
 from ..data.translation import open_image
@@ -36,6 +36,8 @@ class ImageModel:
         net = gen.net
         if getattr(net, "input_kind", "latent") != "image":
             raise ConfigError(f"run '{run}' generates from noise; use ganforge sample, not translate/upscale")
+        if getattr(net, "needs_mask", False):
+            raise ConfigError(f"run '{run}' restores images; use ganforge inpaint RUN IMAGE --mask MASK")
         directions = getattr(net, "directions", ("AtoB",))
         if direction not in directions:
             raise ConfigError(f"run '{run}' translates only {' and '.join(directions)}; got --direction {direction}")
@@ -100,7 +102,7 @@ def apply_to_files(model: ImageModel, inputs: Sequence[Union[str, Path]], out: U
     (atomically). Returns the written paths."""
     jobs = collect_inputs(inputs, Path(out))
     written = []
-    for src, dst in tqdm(jobs, desc=model.run.name, unit="image", disable=not progress):
+    for src, dst in track(jobs, model.run.name, "image", enabled=None if progress else False):
         result = to_uint8(model(read_image(src, model.in_channels)))[0]
         dst.parent.mkdir(parents=True, exist_ok=True)
         save_png(result[..., 0] if result.shape[-1] == 1 else result, dst)

@@ -1,0 +1,82 @@
+"""The word data, the character CNN family and the text metrics."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+from ganforge.data import load_dataset
+from ganforge.data.text import decode, encode, letters_vocab
+from ganforge.errors import DataError
+from ganforge.metrics.text import js_divergence, ngram_counts, ngram_stats, word_stats
+from ganforge.nets import create_model
+
+
+def test_words_shapes_split_and_seed():
+    ds = load_dataset("words", max_len=6, holdout=0.2, seed=1)
+    assert ds.kind == "text" and ds.shape == (6, 27) and ds.vocab[0] == "."
+    words = ds.words()
+    assert all(3 <= len(w) <= 6 for w in words) and len(set(words)) == len(words)
+    assert not set(words) & set(ds.heldout)
+    assert len(ds.heldout) == pytest.approx(0.2 * (len(words) + len(ds.heldout)), abs=1)
+    assert set(words) | set(ds.heldout) <= ds.dictionary
+    x, y = ds.get(torch.arange(5))
+    assert x.shape == (5, 6, 27) and y is None and torch.equal(x.sum(-1), torch.ones(5, 6))
+    again = load_dataset("words", max_len=6, holdout=0.2, seed=1)
+    assert again.heldout == ds.heldout and load_dataset("words", max_len=6, holdout=0.2, seed=2).heldout != ds.heldout
+
+
+def test_encode_decode_round_trip_reads_to_the_first_end():
+    vocab = letters_vocab()
+    ids = torch.from_numpy(encode(["cat", "zebra"], vocab, 6)).long()
+    assert decode(ids, vocab) == ["cat", "zebra"] and decode(F.one_hot(ids, 27), vocab) == ["cat", "zebra"]
+    ids[0, 4] = 5  # a symbol after the end is ignored
+    assert decode(ids, vocab)[0] == "cat"
+
+
+def test_wordlist_file(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_text("anna\nBob\n\nclara\n")
+    ds = load_dataset(f"wordlist:{path}", max_len=5, holdout=0.0)
+    assert sorted(ds.words()) == ["anna", "bob", "clara"]
+    path.write_text("anna\nx-ray\n")
+    with pytest.raises(DataError, match=":2:"):
+        load_dataset(f"wordlist:{path}")
+
+
+def test_generator_relaxations():
+    torch.manual_seed(0)
+    z = torch.randn(4, 16)
+    for relaxation, hard in [("gumbel", False), ("gumbel", True), ("softmax", False)]:
+        g = create_model("charcnn", "generator", z_dim=16, shape=(6, 27), width=16, relaxation=relaxation, hard=hard)
+        x = g(z)
+        assert torch.allclose(x.sum(-1), torch.ones(4, 6), atol=1e-5)
+        assert ((x == 0) | (x == 1)).all() == hard  # straight-through: exact one-hots forward
+        g.eval()
+        out = g(z)
+        assert ((out == 0) | (out == 1)).all() and torch.equal(out.argmax(-1), g.logits(z).argmax(-1))
+
+
+def test_js_divergence_matches_the_definition():
+    p, q = ngram_counts(["ab"], 1), ngram_counts(["ab"], 1)
+    assert js_divergence(p, q) == 0
+    assert js_divergence(ngram_counts(["aa"], 1), ngram_counts(["bb"], 1)) == pytest.approx(1.0)
+    # p = (1/2, 1/2), q = (1, 0): JS = 1/2 KL(p||m) + 1/2 KL(q||m), m = (3/4, 1/4)
+    import math
+
+    expected = 0.5 * (0.5 * math.log2(0.5 / 0.75) + 0.5 * math.log2(0.5 / 0.25)) + 0.5 * math.log2(1 / 0.75)
+    assert js_divergence(ngram_counts(["ab"], 1), ngram_counts(["aa"], 1)) == pytest.approx(expected)
+
+
+def test_word_metrics_perfect_copying_inventing_and_collapsed():
+    ds = load_dataset("words", max_len=8)
+    train, dictionary = frozenset(ds.words()), ds.dictionary
+    copies = sorted(train)[::20][:1000]
+    inventions = sorted(ds.heldout)[:1000]
+    assert word_stats(copies, train, dictionary) == {"real_words": 1.0, "novel": 0.0, "novel_real_words": 0.0,
+                                                     "unique": 1.0}
+    assert word_stats(inventions, train, dictionary)["novel_real_words"] == 1.0
+    collapsed = word_stats(["cat"] * 1000, train, dictionary)
+    assert collapsed["unique"] == 0.001
+    gibberish = word_stats(["qxzvv", "jjjjk"] * 50, train, dictionary)
+    assert gibberish["real_words"] == 0 and gibberish["novel"] == 1
+    js_copies, js_collapsed = ngram_stats(copies, train), ngram_stats(["cat"] * 1000, train)
+    assert all(js_copies[k] < js_collapsed[k] for k in js_copies) and js_copies["js_1"] < 0.01
