@@ -39,8 +39,18 @@ RESULTS = ROOT / "benchmarks" / "results" / "diagnosis.jsonl"
 WORK = ROOT / "runs" / "suite"
 
 
+def recipe_content(case: Case) -> Dict[str, Any]:
+    """The case's recipe as data, without its name and description: a recipe whose settings
+    change makes its cases run again, one moved to another file does not."""
+    from ganforge.config import load_recipe
+
+    raw = load_recipe(case.recipe_source(HERE))
+    return {k: v for k, v in raw.items() if k not in ("name", "description")}
+
+
 def spec_hash(case: Case, fix: List[str]) -> str:
-    text = json.dumps([case.recipe, list(case.overrides), list(case.labels), fix])
+    # labels are left out: relabelling a case does not change what it trains
+    text = json.dumps([recipe_content(case), list(case.overrides), fix], sort_keys=True)
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
@@ -66,7 +76,7 @@ def summarize(run_dir: Path, case: Case, fix: List[str], status: str, cpu: float
     return {"run": case.name + ("+fix" if fix else ""), "case": case.name, "spec": spec_hash(case, fix),
             "independent": independent or (independent_quality(run_dir, d.metric, case.eval_data) if d.metric else None),
             "rechecked": recheck,
-            "recipe": case.recipe, "overrides": list(case.overrides), "fix": fix, "labels": list(case.labels),
+            "recipe": case.recipe_name, "overrides": list(case.overrides), "fix": fix, "labels": list(case.labels),
             "status": status, "steps": d.steps, "last_step": d.step, "cpu_s": round(cpu, 1),
             "metric": d.metric, "direction": _direction(d.metric), "evals": evals,
             "flags": {s.name: [s.first, s.last, s.count] for s in d.flags}, "rollbacks": [start for _, start in d.rollbacks],
@@ -121,7 +131,7 @@ def run_one(name: str, fix: List[str]) -> None:
     shutil.rmtree(out, ignore_errors=True)
     cpu0 = time.process_time()
     try:
-        ganforge.train(case.recipe, out=out, overrides=overrides_for(case, WORK / "data") + fix)
+        ganforge.train(case.recipe_source(HERE), out=out, overrides=overrides_for(case, WORK / "data") + fix)
         status = "finished"
     except Exception as err:  # a run the monitor stopped is a result too
         status = f"stopped: {type(err).__name__}"
@@ -148,6 +158,7 @@ def snapshot_source() -> Path:
     (target / "benchmarks").mkdir()
     for script in HERE.glob("*.py"):
         shutil.copy(script, target / "benchmarks" / script.name)
+    shutil.copytree(HERE / "configs", target / "benchmarks" / "configs")  # the frozen recipes cases build on
     return target
 
 
@@ -164,7 +175,7 @@ def fix_for(row: Dict[str, Any]) -> List[str]:
     from ganforge.data.dataset import holdout_size
     from ganforge.train.remedies import remedy, run_context
 
-    cfg = resolve_config(case.recipe, list(case.overrides))
+    cfg = resolve_config(case.recipe_source(HERE), list(case.overrides))
     items = SMALL[case.name] - holdout_size(SMALL[case.name]) if case.name in SMALL else 10**9
     return list(remedy(case.labels[0], run_context(cfg, items)).overrides)
 

@@ -43,8 +43,17 @@ def value_at(row: Row, step: int) -> Optional[float]:
 
 
 def worse(a: float, b: float, direction: str, ratio: float) -> bool:
-    """Whether ``a`` is worse than ``b`` by ``ratio`` (min metrics: a >= ratio b)."""
+    """Whether ``a`` is worse than ``b`` by ``ratio`` (min metrics: a >= ratio b); equal values
+    never are (a share of 0 stuck at 0 has not worsened)."""
+    if a == b:
+        return False
     return a >= ratio * b if direction == "min" else a <= b / ratio
+
+
+def best_eval(row: Row) -> Tuple[int, float]:
+    """(step, value) of the run's best training-time evaluation."""
+    lower = row["direction"] == "min"
+    return min(row["evals"], key=lambda e: e[1] if lower else -e[1])
 
 
 def turn_step(row: Row) -> Optional[int]:
@@ -52,8 +61,7 @@ def turn_step(row: Row) -> Optional[int]:
     evals = row["evals"]
     if len(evals) < 2:
         return None
-    lower = row["direction"] == "min"
-    best = min(evals, key=lambda e: e[1] if lower else -e[1])
+    best = best_eval(row)
     later = [v for s, v in evals if s > best[0]]
     return best[0] if any(worse(v, best[1], row["direction"], 1 + TURN_MARGIN) for v in later) else None
 
@@ -62,9 +70,11 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
     """(labels confirmed by the outcome, note); None as labels excludes the run from scoring.
 
     An induced pathology counts once the run stopped, or ended SICK_RATIO worse than its healthy
-    reference at the same step, or has no reference. Mode collapse is read from fresh samples
-    (see :func:`collapse_outcome`); quality_worsening when the last checkpoint scores TURN_MARGIN
-    worse than the best one on fresh samples."""
+    reference at the same step, or has no reference. Mode collapse is also read from fresh samples
+    (see :func:`collapse_outcome`): a realistic but narrow run is labelled collapsed whatever it
+    was built for. quality_worsening: the last checkpoint scores TURN_MARGIN worse than the best one
+    on fresh samples, and the best was in the healthy range (a run that never learned has no
+    quality to lose)."""
     case = CASES[row["case"]]
     labels = list(case.labels)
     notes = []
@@ -74,15 +84,15 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
         if healthy_then is not None and not worse(final(row), healthy_then, row["direction"], SICK_RATIO):
             labels = []
             notes.append(f"stayed healthy ({row['metric']} {final(row):.3g}, healthy run {healthy_then:.3g})")
-    outcome = collapse_outcome(row, ref)
-    if outcome == "failed" and "mode_collapse" in labels:
-        return None, "failed to learn: samples not realistic enough to call it a collapse"
-    if outcome == "collapsed" and "mode_collapse" not in labels:
+    if collapse_outcome(row, ref) == "collapsed" and "mode_collapse" not in labels:
         labels.append("mode_collapse")
         notes.append("collapsed (fresh samples)")
     ind = row.get("independent") or {}
-    if ind.get("best") is not None and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN):
-        labels.append("quality_worsening")
+    if row["evals"] and ind.get("best") is not None and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN):
+        best_step = best_eval(row)[0]
+        healthy_then = value_at(ref, best_step) if ref else None
+        if healthy_then is None or not worse(ind["best"], healthy_then, row["direction"], SICK_RATIO):
+            labels.append("quality_worsening")
     return tuple(labels), "; ".join(notes)
 
 

@@ -22,7 +22,8 @@ def healthy(step, rng):
             "d_real": 2.0, "d_fake": -2.0, "grad_norm_g": 18 + rng.gauss(0, 4), "grad_norm_d": 2.0,
             "g_signal": 1.7 + rng.gauss(0, 0.1), "overfit": 0.03 + rng.gauss(0, 0.02),
             "precision": 0.0 if progress < 0.15 else 0.7 + rng.gauss(0, 0.05),
-            "recall": max(0.0, min(0.9, 1.4 * (progress - 0.2))) + abs(rng.gauss(0, 0.02))}
+            "recall": max(0.0, min(0.9, 1.4 * (progress - 0.2))) + abs(rng.gauss(0, 0.02)),
+            "diversity": min(0.9, 0.07 + 1.6 * progress) + rng.gauss(0, 0.02)}
 
 
 def stream(n, start=1, every=50, seed=0, **override):
@@ -77,6 +78,23 @@ def test_mode_collapse_ignores_unrealistic_and_climbing_fakes():
     # a generator still spreading out: low but climbing
     climbing = [{**r, "recall": 0.03 * i, "precision": 0.8} for i, r in enumerate(stream(8))]
     assert raised(run(HealthMonitor(None, CONTEXT), climbing)) == set()
+
+
+def test_mode_collapse_from_fakes_stuck_near_one_output():
+    # a G that never leaves its concentrated start (a saturated minimax G), realistic or not
+    out = run(HealthMonitor(None, CONTEXT), stream(8, recall=0.0, precision=0.0, diversity=0.08))
+    first = next(i for i, flags in enumerate(out) if flags)
+    assert first == HealthConfig().collapse_window - 1 and "spread 0.08x" in out[first][0].message
+    # the same start, spreading out as a healthy G does, is left alone
+    spreading = [{**r, "precision": 0.0, "recall": 0.0, "diversity": 0.07 + 0.04 * i} for i, r in enumerate(stream(12))]
+    assert raised(run(HealthMonitor(None, CONTEXT), spreading)) == set()
+
+
+def test_mode_collapse_waits_for_realistic_fakes_before_judging_recall():
+    # precision jumps before recall follows (the default run's steps 150-350): not a collapse yet
+    early = [{**r, "precision": 0.0 if i < 3 else 0.85, "recall": 0.0 if i < 5 else 0.02 * (i - 4) ** 2}
+             for i, r in enumerate(stream(14))]
+    assert raised(run(HealthMonitor(None, CONTEXT), early)) == set()
 
 
 def test_mode_collapse_remedy_follows_the_cause():

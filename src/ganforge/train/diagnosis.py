@@ -208,16 +208,37 @@ def _first_metric(rows: Sequence[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
+def quality_text(d: Diagnosis) -> str:
+    """One line on the run's evaluations: best and last value, or why there are none."""
+    if d.best is not None:
+        return f"{d.metric}: best {d.best[1]:.4g} at step {d.best[0]}, last {d.last[1]:.4g} at step {d.last[0]}"
+    if d.evaluated:
+        return "quality: no evaluation logged yet"
+    return "quality: no training-time evaluations (metrics=[fid] eval_every=N logs them)"
+
+
+def overfit_text(d: Diagnosis) -> str:
+    """One line on D overfitting: whether and when it was flagged, and r_v's peak."""
+    if "d_overfitting" in d.checks_off:
+        return f"D overfitting: not measured ({d.checks_off['d_overfitting']})"
+    if d.overfit_peak is None:
+        return "D overfitting: not measured (no held-out statistics logged yet)"
+    span = next((s for s in d.flags if s.name == "d_overfitting"), None)
+    peak = f"; r_v peaked at {d.overfit_peak[1]:.2f} at step {d.overfit_peak[0]}"
+    return f"D overfitting: {'yes, from step ' + str(span.first) if span else 'no'}{peak}"
+
+
+def advice(d: Diagnosis) -> List[Tuple[str, str, str]]:
+    """(lead, flag, remedy text) for each active flag, the primary one first."""
+    lead = lambda name: "what to change" if name == d.primary else "if it persists"  # noqa: E731
+    return [(lead(name), name, d.remedies[name].text) for name in PRIORITY if name in d.remedies]
+
+
 def format_diagnosis(d: Diagnosis) -> str:
     """A short plain-text diagnosis (the output of ``ganforge doctor``)."""
     lines = [f"run {d.run} ({d.name}): {d.status} at step {d.step} of {d.steps}"
-             + (f", newest checkpoint step {d.checkpoint}" if d.checkpoint is not None else ", no checkpoint yet")]
-    if d.best is not None:
-        lines.append(f"{d.metric}: best {d.best[1]:.4g} at step {d.best[0]}, last {d.last[1]:.4g} at step {d.last[0]}")
-    elif d.evaluated:
-        lines.append("quality: no evaluation logged yet")
-    else:
-        lines.append("quality: no training-time evaluations (metrics=[fid] eval_every=N logs them)")
+             + (f", newest checkpoint step {d.checkpoint}" if d.checkpoint is not None else ", no checkpoint yet"),
+             quality_text(d)]
     if d.healthy:
         lines.append("health: no flags raised")
     else:
@@ -227,23 +248,14 @@ def format_diagnosis(d: Diagnosis) -> str:
         if d.rollbacks:
             moves = ", ".join(f"{start} -> {back}" for back, start in d.rollbacks)
             lines.append(f"  {'rollbacks':<22} {len(d.rollbacks)} (step {moves}; learning rates halved each time)")
-    if "d_overfitting" in d.checks_off:
-        lines.append(f"D overfitting: not measured ({d.checks_off['d_overfitting']})")
-    elif d.overfit_peak is None:
-        lines.append("D overfitting: not measured (no held-out statistics logged yet)")
-    else:
-        span = next((s for s in d.flags if s.name == "d_overfitting"), None)
-        peak = f"; r_v peaked at {d.overfit_peak[1]:.2f} at step {d.overfit_peak[0]}" if d.overfit_peak else ""
-        lines.append(f"D overfitting: {'yes, from step ' + str(span.first) if span else 'no'}{peak}")
+    lines.append(overfit_text(d))
     for name, why in d.checks_off.items():
         if name != "d_overfitting":
             lines.append(f"check {name} off: {why}")
     if not d.healthy and not d.remedies:
         lines.append("what to change: nothing now, every flag cleared before the end of the log")
-    for name in PRIORITY:
-        if name in d.remedies:
-            lead = "what to change" if name == d.primary else "if it persists"
-            lines.append(f"{lead} ({name}): {d.remedies[name].text}")
+    for lead, name, text in advice(d):
+        lines.append(f"{lead} ({name}): {text}")
     for what, command in d.commands():
         lines.append(f"{what}:\n  {command}")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ Statistics read (all optional except ``step``):
     recall, precision   fixed fakes' improved recall / precision in feature space, each over the
                         same statistic for a real batch of the same size (1 = as varied / as
                         realistic as real data; see ``probe.HealthProbe``)
+    diversity           fixed fakes' mean pairwise feature distance over a real batch's
     overfit             ADA's r_v on the held-out split (0: D scores unseen reals like its
                         training reals, 1: like fakes)
     quality, quality_metric, quality_direction   an evaluation result ("fid", "min")
@@ -47,10 +48,11 @@ class HealthConfig:
     """Thresholds. ``*_patience``: consecutive checks (logged steps, or evaluations for the
     quality trend) the condition must hold before its flag fires."""
 
-    collapse_recall: float = 0.25  # mode collapse: fakes' recall ratio below this (1 = a real batch's)
-    collapse_precision: float = 0.5  # mode collapse: judged only once the fakes' precision ratio reaches this
-    collapse_window: int = 6  # mode collapse: checks the recall must stay low without gaining
-    collapse_gain: float = 0.1  # mode collapse: a rise in recall ratio over the window this large means still spreading
+    collapse_recall: float = 0.25  # mode collapse: fakes' median recall ratio below this (1 = a real batch's)
+    collapse_precision: float = 0.5  # mode collapse: recall is judged while the median precision ratio reaches this
+    collapse_spread: float = 0.25  # mode collapse: fakes' median pairwise-distance ratio below this (1 = a real batch's)
+    collapse_window: int = 6  # mode collapse: checks whose medians are judged
+    collapse_gain: float = 0.05  # mode collapse: a later half-window this much above the earlier means still spreading
     overfit_threshold: float = 0.5  # D overfitting: ADA's r_v at or above this (0 none, 1 held-out reals scored as fakes)
     overfit_patience: int = 3  # D overfitting: consecutive checks
     vanish_ratio: float = 0.01  # vanishing gradient: grad_norm_g below this fraction of its early median

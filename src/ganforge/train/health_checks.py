@@ -53,37 +53,58 @@ class Check:
 
 
 class ModeCollapse(Check):
-    """Fakes that look real but reach few of the real data's k-NN balls compared with a real batch
-    of the same size, and have stopped gaining ground. Early on fakes are not yet realistic, so
-    they are not judged; a generator that is still spreading out keeps climbing and is left alone."""
+    """A generator stuck on part of the data, in either of two pictures, each read from the
+    medians of a window of checks (one noisy batch neither raises nor clears it):
+
+    * narrow: fakes look real (precision ratio at least ``collapse_precision``) but reach few of
+      the real data's k-NN balls (recall ratio under ``collapse_recall``);
+    * concentrated: fakes spread over much less of feature space than a real batch (mean
+      pairwise distance ratio under ``collapse_spread``), realistic or not: G near one output.
+
+    Every generator starts concentrated and unrealistic, so a window whose later half has gained
+    ``collapse_gain`` on its earlier half (the generator is still spreading out) is left alone.
+    """
 
     name = "mode_collapse"
+    KEYS = ("recall", "precision", "diversity")
 
     def __init__(self, cfg: "HealthConfig"):
         super().__init__(cfg)
-        self.history: List[float] = []
+        self.history: List[List[float]] = []  # [recall, precision, diversity] per check
+        self.realistic, self.since = False, 0  # fakes have been realistic once; checks since then
 
     def test(self, stats):
-        recall, precision = _num(stats, "recall"), _num(stats, "precision")
-        if recall is None or precision is None or not (math.isfinite(recall) and math.isfinite(precision)):
+        values = [_num(stats, k) for k in self.KEYS]
+        if any(v is None or not math.isfinite(v) for v in values):
             return None
-        if precision < self.cfg.collapse_precision:
-            self.history.clear()  # not realistic yet (or no longer): nothing to judge
+        self.history = (self.history + [values])[-self.cfg.collapse_window:]
+        # recall is judged from the first realistic check on: before it, every G reaches nothing
+        self.realistic = self.realistic or values[1] >= self.cfg.collapse_precision
+        self.since = self.since + 1 if self.realistic else 0
+        if len(self.history) < self.cfg.collapse_window:
             return ""
-        self.history = (self.history + [recall])[-self.cfg.collapse_window:]
-        window = self.history
-        if len(window) < self.cfg.collapse_window or max(window) >= self.cfg.collapse_recall:
-            return ""
-        if window[-1] - window[0] >= self.cfg.collapse_gain:
-            return ""
-        return (f"fakes reach {recall:.2f} of a real batch's recall in feature space (precision {precision:.2f}) "
-                f"and have not gained for {len(window)} checks")
+        recall, precision, spread = (median(col) for col in zip(*self.history))
+        if (self.since >= self.cfg.collapse_window and precision >= self.cfg.collapse_precision
+                and recall < self.cfg.collapse_recall and not self._gaining(0)):
+            return (f"fakes reach {recall:.2f} of a real batch's recall in feature space (precision "
+                    f"{precision:.2f}), median of {len(self.history)} checks, and are not gaining")
+        if spread < self.cfg.collapse_spread and not self._gaining(2):
+            return (f"fakes spread {spread:.2f}x as widely as a real batch in feature space (median of "
+                    f"{len(self.history)} checks) and are not spreading out")
+        return ""
+
+    def _gaining(self, column: int) -> bool:
+        """Whether the statistic's later half-window median is ``collapse_gain`` above its earlier one."""
+        values = [row[column] for row in self.history]
+        half = len(values) // 2
+        return median(values[-half:]) - median(values[:half]) >= self.cfg.collapse_gain
 
     def state_dict(self):
-        return {"history": list(self.history)}
+        return {"history": [list(v) for v in self.history], "realistic": self.realistic, "since": self.since}
 
     def load_state_dict(self, state):
-        self.history = [float(v) for v in state.get("history", [])]
+        self.history = [[float(x) for x in v] for v in state.get("history", []) if len(v) == len(self.KEYS)]
+        self.realistic, self.since = bool(state.get("realistic", False)), int(state.get("since", 0))
 
 
 class DOverfitting(Check):
