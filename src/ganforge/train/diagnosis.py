@@ -173,7 +173,8 @@ def diagnose(run_dir, recheck_with: Optional[Dict[str, Any]] = None) -> Diagnosi
     if evals:
         pick = min if METRIC_DIRECTION.get(metric, "min") == "min" else max
         best = pick(evals, key=lambda e: e[1])
-    overfit = [(r["step"], v) for r in train_rows if (v := _number(r.get(OVERFIT_KEY))) is not None and math.isfinite(v)]
+    overfit = [(r["step"], v) for r in train_rows
+               if (v := _number(r.get(OVERFIT_KEY))) is not None and math.isfinite(v)]
     health = read_health_info(run)
     if not cfg.monitor:
         off = {name: "the monitor was off (monitor=false)" for name in FLAG_NAMES}

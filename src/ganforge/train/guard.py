@@ -31,7 +31,8 @@ def choose_holdout(cfg, dataset, objective, device) -> torch.Tensor:
     items, or with ``auto`` a small split when the monitor is on and D can score lone samples."""
     n = len(dataset)
     if cfg.holdout == "auto":
-        count = holdout_size(n) if cfg.monitor and scores_samples(objective, dataset, getattr(objective, "packing", 1), device) else 0
+        judged = cfg.monitor and scores_samples(objective, dataset, getattr(objective, "packing", 1), device)
+        count = holdout_size(n) if judged else 0
     else:
         count = int(cfg.holdout)
     if count == 0:
@@ -54,7 +55,8 @@ def disabled_checks(cfg, kind: str, holdout: int, latent: bool) -> Dict[str, str
     ``holdout``: held-out items; ``latent``: G maps noise to samples)."""
     off: Dict[str, str] = {}
     if not latent:
-        off["mode_collapse"] = "outputs follow their inputs (image-to-image), so coverage of the data is not G's to choose"
+        off["mode_collapse"] = ("outputs follow their inputs (image-to-image), so coverage of the data is not "
+                                "G's to choose")
     elif kind == "table":
         off["mode_collapse"] = ("G emits category probabilities that only sampling turns into rows; ganforge eval "
                                 "measures a table's coverage")

@@ -48,31 +48,47 @@ class HealthConfig:
     """Thresholds. ``*_patience``: consecutive checks (logged steps, or evaluations for the
     quality trend) the condition must hold before its flag fires."""
 
-    collapse_recall: float = 0.25  # mode collapse: fakes' median recall ratio below this (1 = a real batch's)
-    collapse_precision: float = 0.5  # mode collapse: recall is judged while the median precision ratio reaches this
-    collapse_spread: float = 0.25  # mode collapse: fakes' median pairwise-distance ratio below this (1 = a real batch's)
-    collapse_window: int = 6  # mode collapse: checks whose medians are judged
-    collapse_gain: float = 0.05  # mode collapse: a later half-window this much above the earlier means still spreading
-    overfit_threshold: float = 0.5  # D overfitting: ADA's r_v at or above this (0 none, 1 held-out reals scored as fakes)
-    overfit_patience: int = 3  # D overfitting: consecutive checks
-    vanish_ratio: float = 0.01  # vanishing gradient: grad_norm_g below this fraction of its early median
-    vanish_signal: float = 0.01  # vanishing gradient: the loss's push on fakes below this fraction of its push at chance
-    vanish_baseline_steps: int = 5  # vanishing gradient: first checks whose median grad_norm_g is the reference
-    vanish_patience: int = 3  # vanishing gradient: consecutive checks
-    explode_ratio: float = 100.0  # divergence: |adversarial loss| above this times its scale (chance or running median)
-    explode_floor: float = 1.0  # divergence: the smallest loss scale (keeps losses near 0 from looking explosive)
-    explode_window: int = 50  # divergence: checks in the running median
-    explode_min_history: int = 5  # divergence: checks before the running median is used
-    explode_patience: int = 2  # divergence: consecutive checks for a finite explosion (NaN/inf fires at once)
-    quality_margin: float = 0.1  # worsening quality: relative margin over the best evaluation so far
-    quality_patience: int = 3  # worsening quality: consecutive evaluations that worse
+    # Mode collapse. Ratios are against a real batch of the same size, so 1 means "as real data".
+    # Under a quarter of a real batch's recall: fakes reach fewer modes than a real batch a
+    # quarter its size would (k-NN recall grows with the sample); half its precision: most fakes
+    # land in real neighbourhoods, so low recall means narrow, not unfinished.
+    collapse_recall: float = 0.25  # median recall ratio below this ...
+    collapse_precision: float = 0.5  # ... while the median precision ratio is at least this
+    # A quarter of real data's mean pairwise distance: samples packed 4x closer than real ones.
+    collapse_spread: float = 0.25  # or the median diversity ratio below this
+    # Six checks (300 steps at log_every=50): a collapse that lasts, not one noisy batch.
+    collapse_window: int = 6
+    # A later half-window 0.05 above the earlier (a twentieth of real data's level): still spreading.
+    collapse_gain: float = 0.05
+    # D overfitting: ADA's r_v, halfway from scoring held-out reals as its training reals (0) to
+    # scoring them as fakes (1); ADA's own target for r_t, 0.6, is of the same order.
+    overfit_threshold: float = 0.5
+    overfit_patience: int = 3  # consecutive checks
+    # Vanishing gradient: two orders of magnitude below the reference (a fake's push in logit
+    # space at chance, or G's early gradient norm) is no learning signal left, not a quiet phase.
+    vanish_ratio: float = 0.01  # grad_norm_g below this fraction of its early median
+    vanish_signal: float = 0.01  # the loss's push on fakes below this fraction of its push at chance
+    vanish_baseline_steps: int = 5  # first checks whose median grad_norm_g is the reference
+    vanish_patience: int = 3  # consecutive checks
+    # Divergence: a loss two orders of magnitude beyond its scale (at chance, or its running
+    # median) is an explosion; healthy losses stay within a few times their value at chance.
+    explode_ratio: float = 100.0
+    explode_floor: float = 1.0  # the smallest loss scale (keeps losses near 0 from looking explosive)
+    explode_window: int = 50  # checks in the running median
+    explode_min_history: int = 5  # checks before the running median is used
+    explode_patience: int = 2  # consecutive checks for a finite explosion (NaN/inf fires at once)
+    # Worsening quality: 10% over the best evaluation is beyond the spread of repeated FID
+    # estimates at the suite's sample sizes; three evaluations in a row is a trend, not noise.
+    quality_margin: float = 0.1
+    quality_patience: int = 3  # consecutive evaluations that much worse
     grace_steps: int = 0  # training steps during which only NaN/inf is reported
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name.endswith(("patience", "steps", "window", "history")):
-                if not isinstance(value, int) or isinstance(value, bool) or value < (0 if f.name == "grace_steps" else 1):
+                least = 0 if f.name == "grace_steps" else 1
+                if not isinstance(value, int) or isinstance(value, bool) or value < least:
                     raise ConfigError(f"health.{f.name} must be a positive integer, got {value!r}")
             elif isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ConfigError(f"health.{f.name} must be a number > 0, got {value!r}")

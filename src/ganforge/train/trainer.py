@@ -72,7 +72,8 @@ class Trainer:
             for name, child in self.objective.named_children():
                 compile_in_place(child, name)
         self.holdout = choose_holdout(cfg, self.dataset, self.objective, self.device)
-        self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size(), index=self._train_rows())
+        self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size(),
+                                  index=self._train_rows())
         self.amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(cfg.amp) if self.device.type == "cuda" else None
         self.scaler_d = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
