@@ -21,8 +21,11 @@ def diagnosis_section(data) -> Optional[str]:
     flags = [(s.name, FLAG_MEANING.get(s.name, ""), f"{count(s.first)}-{count(s.last)}", count(s.count),
               "still raised" if s.active else "cleared") for s in d.flags]
     off = [(name, why) for name, why in d.checks_off.items() if name != "d_overfitting"]
-    return render("sections/diagnosis.html.j2", d=d, quality=quality_text(d), overfit=overfit_text(d), flags=flags,
-                  off=off, advice=advice(d), commands=d.commands(), cleared=not d.healthy and not d.remedies)
+    state = f"{d.status} at step {count(d.step)} of {count(d.steps)}, " + (
+        f"newest checkpoint at step {count(d.checkpoint)}" if d.checkpoint is not None else "no checkpoint yet")
+    facts = [("State", state), quality_text(d), overfit_text(d)] + [(f"Check {name}", f"off: {why}") for name, why in off]
+    return render("sections/diagnosis.html.j2", d=d, facts=facts, flags=flags, advice=advice(d),
+                  commands=d.commands(), cleared=not d.healthy and not d.remedies)
 
 
 html.AFTER_SUMMARY.append(("diagnosis", "Diagnosis", "Diagnosis", diagnosis_section))

@@ -209,24 +209,25 @@ def _first_metric(rows: Sequence[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
-def quality_text(d: Diagnosis) -> str:
-    """One line on the run's evaluations: best and last value, or why there are none."""
+def quality_text(d: Diagnosis) -> Tuple[str, str]:
+    """(label, text) on the run's evaluations: best and last value, or why there are none."""
     if d.best is not None:
-        return f"{d.metric}: best {d.best[1]:.4g} at step {d.best[0]}, last {d.last[1]:.4g} at step {d.last[0]}"
+        return d.metric, f"best {d.best[1]:.4g} at step {d.best[0]}, last {d.last[1]:.4g} at step {d.last[0]}"
     if d.evaluated:
-        return "quality: no evaluation logged yet"
-    return "quality: no training-time evaluations (metrics=[fid] eval_every=N logs them)"
+        return "quality", "no evaluation logged yet"
+    return "quality", "no training-time evaluations (metrics=[fid] eval_every=N logs them)"
 
 
-def overfit_text(d: Diagnosis) -> str:
-    """One line on D overfitting: whether and when it was flagged, and r_v's peak."""
+def overfit_text(d: Diagnosis) -> Tuple[str, str]:
+    """(label, text) on D overfitting: whether and when it was flagged, and r_v's peak."""
+    label = "D overfitting"
     if "d_overfitting" in d.checks_off:
-        return f"D overfitting: not measured ({d.checks_off['d_overfitting']})"
+        return label, f"not measured ({d.checks_off['d_overfitting']})"
     if d.overfit_peak is None:
-        return "D overfitting: not measured (no held-out statistics logged yet)"
+        return label, "not measured (no held-out statistics logged yet)"
     span = next((s for s in d.flags if s.name == "d_overfitting"), None)
     peak = f"; r_v peaked at {d.overfit_peak[1]:.2f} at step {d.overfit_peak[0]}"
-    return f"D overfitting: {'yes, from step ' + str(span.first) if span else 'no'}{peak}"
+    return label, f"{'yes, from step ' + str(span.first) if span else 'no'}{peak}"
 
 
 def advice(d: Diagnosis) -> List[Tuple[str, str, str]]:
@@ -239,7 +240,7 @@ def format_diagnosis(d: Diagnosis) -> str:
     """A short plain-text diagnosis (the output of ``ganforge doctor``)."""
     lines = [f"run {d.run} ({d.name}): {d.status} at step {d.step} of {d.steps}"
              + (f", newest checkpoint step {d.checkpoint}" if d.checkpoint is not None else ", no checkpoint yet"),
-             quality_text(d)]
+             ": ".join(quality_text(d))]
     if d.healthy:
         lines.append("health: no flags raised")
     else:
@@ -249,7 +250,7 @@ def format_diagnosis(d: Diagnosis) -> str:
         if d.rollbacks:
             moves = ", ".join(f"{start} -> {back}" for back, start in d.rollbacks)
             lines.append(f"  {'rollbacks':<22} {len(d.rollbacks)} (step {moves}; learning rates halved each time)")
-    lines.append(overfit_text(d))
+    lines.append(": ".join(overfit_text(d)))
     for name, why in d.checks_off.items():
         if name != "d_overfitting":
             lines.append(f"check {name} off: {why}")
