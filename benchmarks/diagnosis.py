@@ -74,12 +74,14 @@ def summarize(run_dir: Path, case: Case, fix: List[str], status: str, cpu: float
     rows = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines() if line.strip()]
     evals = [[r["step"], r[d.metric]] for r in rows if r.get("eval") and d.metric and d.metric in r]
     return {"run": case.name + ("+fix" if fix else ""), "case": case.name, "spec": spec_hash(case, fix),
-            "independent": independent or (independent_quality(run_dir, d.metric, case.eval_data) if d.metric else None),
+            "independent": independent or (independent_quality(run_dir, d.metric, case.eval_data)
+                                           if d.metric else None),
             "rechecked": recheck,
             "recipe": case.recipe_name, "overrides": list(case.overrides), "fix": fix, "labels": list(case.labels),
             "status": status, "steps": d.steps, "last_step": d.step, "cpu_s": round(cpu, 1),
             "metric": d.metric, "direction": _direction(d.metric), "evals": evals,
-            "flags": {s.name: [s.first, s.last, s.count] for s in d.flags}, "rollbacks": [start for _, start in d.rollbacks],
+            "flags": {s.name: [s.first, s.last, s.count] for s in d.flags},
+            "rollbacks": [start for _, start in d.rollbacks],
             "checks_off": d.checks_off, "suggested": {n: list(r.overrides) for n, r in d.remedies.items()}}
 
 
@@ -211,7 +213,8 @@ def summarize_existing(names: List[str]) -> None:
             fix = fix_for({"case": name}) if key.endswith("+fix") else []
             cpu_file = run_dir / "cpu_seconds"
             cpu = float(cpu_file.read_text()) if cpu_file.exists() else 0.0
-            row = summarize(run_dir, CASES[name], fix, "finished" if status == "finished" else f"stopped: {status}", cpu)
+            outcome = "finished" if status == "finished" else f"stopped: {status}"
+            row = summarize(run_dir, CASES[name], fix, outcome, cpu)
             with open(RESULTS, "a") as fh:
                 fh.write(json.dumps(row) + "\n")
 

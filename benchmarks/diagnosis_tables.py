@@ -88,7 +88,8 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
         labels.append("mode_collapse")
         notes.append("collapsed (fresh samples)")
     ind = row.get("independent") or {}
-    if row["evals"] and ind.get("best") is not None and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN):
+    lost = ind.get("best") is not None and worse(ind["latest"], ind["best"], row["direction"], 1 + TURN_MARGIN)
+    if row["evals"] and lost:
         best_step = best_eval(row)[0]
         healthy_then = value_at(ref, best_step) if ref else None
         if healthy_then is None or not worse(ind["best"], healthy_then, row["direction"], SICK_RATIO):
@@ -130,23 +131,20 @@ def precision_recall(rows: Dict[str, Row]) -> List[str]:
 
 
 def per_run(rows: Dict[str, Row]) -> List[str]:
-    out = ["| run | recipe | steps | label (confirmed) | flags raised (first step) | metric best / last | metric turned "
-           "| CPU s |", "|---|---|---|---|---|---|---|---|"]
+    out = ["| run | recipe | steps | label (confirmed) | flags raised (first step) | metric best / last "
+           "| metric turned | CPU s |", "|---|---|---|---|---|---|---|---|"]
     for r in rows.values():
         if r["fix"]:
             continue
         labels, note = truth(r, rows)
         labels = labels if labels is not None else ("not scored",)
         flags = ", ".join(f"{n} ({s})" for n, s in raised(r).items()) or "none"
-        metric = "-"
-        if r["evals"]:
-            vals = [v for _, v in r["evals"]]
-            best = min(vals) if r["direction"] == "min" else max(vals)
-            metric = f"{r['metric']} {best:.3g} / {vals[-1]:.3g}"
+        metric = f"{r['metric']} {best_eval(r)[1]:.3g} / {final(r):.3g}" if r["evals"] else "-"
         turn = turn_step(r)
-        label = ", ".join(labels) or "healthy"
-        out.append(f"| {r['run']} | {r['recipe']} | {r['last_step']}/{r['steps']} | {label}{' - ' + note if note else ''} "
-                   f"| {flags} | {metric} | {turn if turn is not None else '-'} | {round(r['cpu_s']) if r['cpu_s'] else '-'} |")
+        label = (", ".join(labels) or "healthy") + (" - " + note if note else "")
+        cpu = round(r["cpu_s"]) if r["cpu_s"] else "-"
+        out.append(f"| {r['run']} | {r['recipe']} | {r['last_step']}/{r['steps']} | {label} "
+                   f"| {flags} | {metric} | {turn if turn is not None else '-'} | {cpu} |")
     return out
 
 
