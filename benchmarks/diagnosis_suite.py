@@ -107,7 +107,8 @@ SICK: List[Case] = [
          "objective.at_step=300"), ("divergence",), reference="dcgan-mnist-v0", confirm=False,
          note="D loss NaN once at step 300 (rolls back, then trains on)"),
     Case("ring8-lr-1", "ring8", ("lr_g=1.0", "lr_d=1.0", "steps=2000"), ("divergence",), reference="ring8",
-         note="learning rates 1.0 on the ring"),
+         confirm=False, note="learning rates 1.0 on the ring (rolls back with halved rates, then trains on; the "
+                             "healthy ring8 is itself still poor at step 2000, so the outcome confirms nothing)"),
 ]
 
 CASES: Dict[str, Case] = {c.name: c for c in HEALTHY + SICK}

@@ -70,7 +70,9 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
     """(labels confirmed by the outcome, note); None as labels excludes the run from scoring.
 
     An induced pathology counts once the run stopped, or ended SICK_RATIO worse than its healthy
-    reference at the same step, or has no reference. Mode collapse is also read from fresh samples
+    reference at the same step, or has no reference, or the reference had not learned yet by that
+    step (itself SICK_RATIO worse than its own final value: then the outcome cannot refute the
+    construction either way). Mode collapse is also read from fresh samples
     (see :func:`collapse_outcome`): a realistic but narrow run is labelled collapsed whatever it
     was built for. quality_worsening: the last checkpoint scores TURN_MARGIN worse than the best one
     on fresh samples, and the best was in the healthy range (a run that never learned has no
@@ -80,8 +82,13 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
     notes = []
     ref = rows.get(case.reference)
     if labels and case.confirm and ref and final(row) is not None and not row["status"].startswith("stopped"):
-        healthy_then = value_at(ref, row["evals"][-1][0])
-        if healthy_then is not None and not worse(final(row), healthy_then, row["direction"], SICK_RATIO):
+        step = row["evals"][-1][0]
+        healthy_then = value_at(ref, step)
+        if healthy_then is None:
+            pass
+        elif worse(healthy_then, final(ref), row["direction"], SICK_RATIO):
+            notes.append(f"unconfirmed: the healthy run was still learning at step {step}")
+        elif not worse(final(row), healthy_then, row["direction"], SICK_RATIO):
             labels = []
             notes.append(f"stayed healthy ({row['metric']} {final(row):.3g}, healthy run {healthy_then:.3g})")
     if collapse_outcome(row, ref) == "collapsed" and "mode_collapse" not in labels:
@@ -179,8 +186,9 @@ def delays(rows: Dict[str, Row]) -> List[str]:
 
 
 def healthy_false_flags(rows: Dict[str, Row]) -> Tuple[int, int, List[str]]:
-    """(healthy runs, runs with any flag, 'run: flags' lines)."""
-    healthy = [r for r in rows.values() if not r["fix"] and truth(r, rows)[0] == ()]
+    """(healthy runs, runs with any flag, 'run: flags' lines): the healthy cases whose outcome
+    showed no collapse either (sick cases that stayed healthy are scored, not counted here)."""
+    healthy = [r for r in rows.values() if not r["fix"] and CASES[r["case"]].healthy and truth(r, rows)[0] == ()]
     bad = [f"{r['run']}: {', '.join(raised(r))}" for r in healthy if raised(r)]
     return len(healthy), len(bad), bad
 

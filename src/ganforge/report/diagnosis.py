@@ -23,7 +23,8 @@ def diagnosis_section(data) -> Optional[str]:
     off = [(name, why) for name, why in d.checks_off.items() if name != "d_overfitting"]
     state = f"{d.status} at step {count(d.step)} of {count(d.steps)}, " + (
         f"newest checkpoint at step {count(d.checkpoint)}" if d.checkpoint is not None else "no checkpoint yet")
-    facts = [("State", state), quality_text(d), overfit_text(d)] + [(f"Check {name}", f"off: {why}") for name, why in off]
+    facts = [("State", state), quality_text(d), overfit_text(d)]
+    facts += [(f"Check {name}", f"off: {why}") for name, why in off]
     return render("sections/diagnosis.html.j2", d=d, facts=facts, flags=flags, advice=advice(d),
                   commands=d.commands(), cleared=not d.healthy and not d.remedies)
 

@@ -18,7 +18,7 @@ from .checkpoint import latest_checkpoint
 from .guard import loss_scales, quality_row
 from .health import FLAG_NAMES, HealthMonitor
 from .remedies import Remedy, remedy, run_context
-from .rundir import METRICS, load_run_config, read_health_info
+from .rundir import DATA_INFO, METRICS, load_run_config, read_data_info, read_health_info
 from .runlog import read_metrics
 
 # Root causes first: the change that fixes an earlier one often clears the later ones.
@@ -123,9 +123,13 @@ def _spans(rows: Sequence[Dict[str, Any]]) -> List[FlagSpan]:
     return sorted(spans.values(), key=lambda s: s.first)
 
 
-def _context(cfg, health: Dict[str, Any]) -> Dict[str, Any]:
-    """The remedies' view of a run, from its config and ``health.json``."""
-    return run_context(cfg, int(health.get("train_items", 0)) or UNKNOWN_ITEMS, int(health.get("data_dim", 0)))
+def _context(run: Path, cfg, health: Dict[str, Any]) -> Dict[str, Any]:
+    """The remedies' view of a run, from its config, ``health.json`` and (for runs whose
+    ``health.json`` predates ``data_dim``) the sample shape in ``data.json``."""
+    data_dim = int(health.get("data_dim", 0))
+    if not data_dim and (run / DATA_INFO).exists():
+        data_dim = math.prod(read_data_info(run).get("shape") or [0])
+    return run_context(cfg, int(health.get("train_items", 0)) or UNKNOWN_ITEMS, data_dim)
 
 
 def recheck(run_dir, cfg, rows: Sequence[Dict[str, Any]], health: Dict[str, Any],
@@ -133,7 +137,7 @@ def recheck(run_dir, cfg, rows: Sequence[Dict[str, Any]], health: Dict[str, Any]
     """``rows`` with every flag recomputed by today's checks from the logged statistics, under the
     run's health thresholds updated by ``thresholds``. Rollbacks stay as they happened (they
     changed the run); evaluation flags are re-derived from the evaluation rows."""
-    context = {**_context(cfg, health), "loss_scales": loss_scales(cfg.loss)}
+    context = {**_context(Path(run_dir), cfg, health), "loss_scales": loss_scales(cfg.loss)}
     monitor = HealthMonitor({**cfg.health, **(thresholds or {})}, context, health.get("checks_off", {}))
     metric = cfg.best_metric or _first_metric(rows)
     out = []
@@ -189,7 +193,8 @@ def diagnose(run_dir, recheck_with: Optional[Dict[str, Any]] = None) -> Diagnosi
     recent = step - max(RECENT_SHARE * step, RECENT_CHECKS * cfg.log_every)
     for span in flags:
         span.active = span.last >= recent or (span.name == "divergence" and status == "stopped after divergence")
-    remedies = {name: remedy(name, _context(cfg, health)) for name in PRIORITY
+    context = _context(run, cfg, health)
+    remedies = {name: remedy(name, context) for name in PRIORITY
                 if any(s.name == name and s.active for s in flags)}
     return Diagnosis(run=run, name=cfg.name, status=status, step=step,
                      steps=cfg.steps, checkpoint=checkpoint, metric=metric if evals else None, best=best,
