@@ -90,6 +90,14 @@ def test_mode_collapse_from_fakes_stuck_near_one_output():
     assert raised(run(HealthMonitor(None, CONTEXT), spreading)) == set()
 
 
+def test_mode_collapse_judges_a_window_of_at_least_its_steps():
+    # the first 24 steps checked every 4th: every G is still near its starting output
+    early = stream(12, every=4, recall=0.0, precision=0.0, diversity=0.05)
+    assert raised(run(HealthMonitor(None, CONTEXT), early)) == set()
+    later = stream(12, every=4, start=300, recall=0.0, precision=0.0, diversity=0.05)
+    assert raised(run(HealthMonitor(None, CONTEXT), early + later)) == {"mode_collapse"}
+
+
 def test_mode_collapse_waits_for_realistic_fakes_before_judging_recall():
     # precision jumps before recall follows (the default run's steps 150-350): not a collapse yet
     early = [{**r, "precision": 0.0 if i < 3 else 0.85, "recall": 0.0 if i < 5 else 0.02 * (i - 4) ** 2}
@@ -191,12 +199,12 @@ def test_missing_stats_skip_checks():
 
 
 def test_state_dict_round_trip_keeps_streaks_and_histories():
-    rows = stream(10) + stream(2, start=600, overfit=0.8) + stream(4, start=700, recall=0.0, precision=0.9)
+    rows = stream(10) + stream(2, start=600, overfit=0.8) + stream(4, start=700, every=100, recall=0.0, precision=0.9)
     mon = HealthMonitor(None, CONTEXT)
     run(mon, rows)
     resumed = HealthMonitor(None, CONTEXT)
     resumed.load_state_dict(save_load(mon.state_dict()))
-    nxt = stream(2, start=900, overfit=0.8, recall=0.0, precision=0.9)
+    nxt = stream(2, start=1100, every=100, overfit=0.8, recall=0.0, precision=0.9)
     assert run(resumed, nxt) == run(mon, nxt)
     assert set(names(run(resumed, nxt)[-1])) == {"d_overfitting", "mode_collapse"}
 

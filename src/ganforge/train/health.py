@@ -58,6 +58,9 @@ class HealthConfig:
     collapse_spread: float = 0.25  # or the median diversity ratio below this
     # Six checks (300 steps at log_every=50): a collapse that lasts, not one noisy batch.
     collapse_window: int = 6
+    # ... spanning at least 250 training steps: every G starts near one output, and the default
+    # recipe's leaves it within 150 steps (diversity 0.07 at step 50, 0.33 at step 150).
+    collapse_steps: int = 250
     # A later half-window 0.05 above the earlier (a twentieth of real data's level): still spreading.
     collapse_gain: float = 0.05
     # D overfitting: ADA's r_v, halfway from scoring held-out reals as its training reals (0) to

@@ -61,8 +61,9 @@ class ModeCollapse(Check):
     * concentrated: fakes spread over much less of feature space than a real batch (mean
       pairwise distance ratio under ``collapse_spread``), realistic or not: G near one output.
 
-    Every generator starts concentrated and unrealistic, so a window whose later half has gained
-    ``collapse_gain`` on its earlier half (the generator is still spreading out) is left alone.
+    Every generator starts concentrated and unrealistic, so the window must span
+    ``collapse_steps`` training steps, and one whose later half has gained ``collapse_gain`` on
+    its earlier half (the generator is still spreading out) is left alone.
     """
 
     name = "mode_collapse"
@@ -70,20 +71,21 @@ class ModeCollapse(Check):
 
     def __init__(self, cfg: "HealthConfig"):
         super().__init__(cfg)
-        self.history: List[List[float]] = []  # [recall, precision, diversity] per check
+        self.history: List[List[float]] = []  # [recall, precision, diversity, step] per check
         self.realistic, self.since = False, 0  # fakes have been realistic once; checks since then
 
     def test(self, stats):
         values = [_num(stats, k) for k in self.KEYS]
         if any(v is None or not math.isfinite(v) for v in values):
             return None
-        self.history = (self.history + [values])[-self.cfg.collapse_window:]
+        self.history = (self.history + [values + [_num(stats, "step") or 0.0]])[-self.cfg.collapse_window:]
         # recall is judged from the first realistic check on: before it, every G reaches nothing
         self.realistic = self.realistic or values[1] >= self.cfg.collapse_precision
         self.since = self.since + 1 if self.realistic else 0
-        if len(self.history) < self.cfg.collapse_window:
+        span = self.history[-1][3] - self.history[0][3]
+        if len(self.history) < self.cfg.collapse_window or span < self.cfg.collapse_steps:
             return ""
-        recall, precision, spread = (median(col) for col in zip(*self.history))
+        recall, precision, spread = (median(col) for col in list(zip(*self.history))[:3])
         if (self.since >= self.cfg.collapse_window and precision >= self.cfg.collapse_precision
                 and recall < self.cfg.collapse_recall and not self._gaining(0)):
             return (f"fakes reach {recall:.2f} of a real batch's recall in feature space (precision "
@@ -103,7 +105,7 @@ class ModeCollapse(Check):
         return {"history": [list(v) for v in self.history], "realistic": self.realistic, "since": self.since}
 
     def load_state_dict(self, state):
-        self.history = [[float(x) for x in v] for v in state.get("history", []) if len(v) == len(self.KEYS)]
+        self.history = [[float(x) for x in v] for v in state.get("history", []) if len(v) == len(self.KEYS) + 1]
         self.realistic, self.since = bool(state.get("realistic", False)), int(state.get("since", 0))
 
 
