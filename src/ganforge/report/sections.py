@@ -144,7 +144,8 @@ def training(data) -> str:
     lines = {}
     if data.cfg.monitor:
         health = HealthConfig.from_dict(data.cfg.health)
-        lines = {"recall": health.collapse_recall, "overfit": health.overfit_threshold}
+        lines = {"recall": health.collapse_recall, "overfit": health.overfit_threshold,
+                 "diversity": health.collapse_spread}
     return render("sections/training.html.j2", panels=training_panels(data.rows, lines), log_every=data.cfg.log_every,
                   flagged=any(r.get("flags") for r in train), rollbacks=bool(rollbacks))
 

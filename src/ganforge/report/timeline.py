@@ -16,7 +16,8 @@ PANEL_W, PANEL_H = 344, 236
 # Evaluation keys that are not metric values.
 _NOT_METRICS = {"step", "eval"}
 _LABELS = {"loss_d": "D", "loss_g": "G", "d_real": "D(real)", "d_fake": "D(fake)", "r_t": "r_t",
-           "acc_real": "accuracy on real", "acc_fake": "accuracy on fake", "grad_norm_d": "D", "grad_norm_g": "G"}
+           "acc_real": "accuracy on real", "acc_fake": "accuracy on fake", "grad_norm_d": "D", "grad_norm_g": "G",
+           "overfit": "r_v"}
 
 
 def _number(v: Any) -> bool:
@@ -107,7 +108,7 @@ def _panel(title: str, rows, keys: Sequence[str], train, rollbacks, log_y: bool 
 def training_panels(rows: Sequence[Dict[str, Any]], thresholds: Optional[Dict[str, float]] = None) -> List[Markup]:
     """One SVG per training panel that has data (empty when nothing is logged yet);
     ``thresholds``: the health monitor's line on a panel, by the panel's first key
-    (``recall``: the mode-collapse line, ``overfit``: the D-overfitting line)."""
+    (``recall`` and ``diversity``: the mode-collapse lines, ``overfit``: the D-overfitting line)."""
     train, _, rollbacks = split_rows(rows)
     if not train:
         return []
@@ -116,7 +117,7 @@ def training_panels(rows: Sequence[Dict[str, Any]], thresholds: Optional[Dict[st
              ("D overconfidence: r_t and accuracy", ("r_t", "acc_real", "acc_fake"), False),
              ("D overfitting: r_v on held-out reals", ("overfit",), False),
              ("Gradient norms", ("grad_norm_d", "grad_norm_g"), True),
-             ("Coverage in feature space (fakes / a real batch)", ("recall", "precision"), False),
+             ("Coverage (fakes / a real batch)", ("recall", "precision"), False),
              ("Diversity (generated / real)", ("diversity",), False)]
     lines = thresholds or {}
     panels = [_panel(title, train, keys, train, rollbacks, log_y, lines.get(keys[0]) if keys else None)
