@@ -71,7 +71,7 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
 
     An induced pathology counts once the run stopped, or ended SICK_RATIO worse than its healthy
     reference at the same step, or has no reference, or the reference had not learned yet by that
-    step (itself SICK_RATIO worse than its own final value: then the outcome cannot refute the
+    step (not SICK_RATIO better than its own first evaluation: then the outcome cannot refute the
     construction either way). Mode collapse is also read from fresh samples
     (see :func:`collapse_outcome`): a realistic but narrow run is labelled collapsed whatever it
     was built for. quality_worsening: the last checkpoint scores TURN_MARGIN worse than the best one
@@ -86,7 +86,7 @@ def truth(row: Row, rows: Dict[str, Row]) -> Tuple[Tuple[str, ...], str]:
         healthy_then = value_at(ref, step)
         if healthy_then is None:
             pass
-        elif worse(healthy_then, final(ref), row["direction"], SICK_RATIO):
+        elif not worse(ref["evals"][0][1], healthy_then, row["direction"], SICK_RATIO):
             notes.append(f"unconfirmed: the healthy run was still learning at step {step}")
         elif not worse(final(row), healthy_then, row["direction"], SICK_RATIO):
             labels = []
