@@ -59,7 +59,8 @@ def test_repeated_divergence_stops_with_a_clear_message(tmp_path, tiny_ring8):
 
 
 def test_flags_are_logged_for_a_collapsed_generator(tmp_path, tiny_ring8):
-    trainer = make_trainer(tmp_path, tiny_ring8 + ["steps=40"])
+    # a 40-step run: the collapse window may span 20 steps instead of 250
+    trainer = make_trainer(tmp_path, tiny_ring8 + ["steps=40", "health.collapse_steps=20"])
     # collapse G onto one mode: every latent maps to the centre of the first Gaussian, and G cannot move
     with torch.no_grad():
         for layer in trainer.generator.net:
