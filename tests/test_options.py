@@ -16,7 +16,7 @@ BAD = [
     (["generator.width=99999999999999999999"], "bad value for 'generator.width'"),
     (["generator=mlp", "data=ring8", "generator.depth=-1"], "bad value for 'generator.depth'"),
     (["generator.width=true"], "bad value for 'generator.width'"),
-    (["health.diversity_threshold=abc"], "bad value for 'health.diversity_threshold'"),
+    (["health.overfit_threshold=abc"], "bad value for 'health.overfit_threshold'"),
     (["health.divers=1"], "unknown option 'divers' for health"),
     (["lr_d=.inf"], "bad value for 'lr_d'"),
     (["lr_g=.nan"], "bad value for 'lr_g'"),
@@ -103,7 +103,7 @@ def test_every_option_of_every_component_is_listed_with_a_description():
 
 def test_describe_config_lists_nested_keys():
     keys = {row.name for row in describe_config(resolve_config("stylegan2-mnist"))}
-    assert {"steps", "generator.w_dim", "objective.pl_weight", "objective.lecam_weight", "health.diversity_threshold",
+    assert {"steps", "generator.w_dim", "objective.pl_weight", "objective.lecam_weight", "health.overfit_threshold",
             "discriminator.width"} <= keys
 
 

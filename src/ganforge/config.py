@@ -109,10 +109,14 @@ class TrainConfig(BaseModel):
     compile: Bool = Field(False, description="torch.compile G and D (falls back to eager with a warning)")
     channels_last: Bool = Field(False, description="channels-last memory format for image networks")
     # health monitor
-    monitor: Bool = Field(True, description="watch for collapse, overpowering D, vanishing gradients, divergence")
-    health: Dict[str, Any] = Field(default_factory=dict, description="monitor thresholds (health.diversity_threshold=0.4)")
+    monitor: Bool = Field(True, description="watch for mode collapse, D overfitting, vanishing gradients, divergence "
+                                            "and worsening quality")
+    health: Dict[str, Any] = Field(default_factory=dict, description="monitor thresholds (health.overfit_threshold=0.6)")
     max_rollbacks: Int = Field(3, ge=0, le=1000, description="divergence rollbacks (each halves the learning rates) "
                                                               "before stopping")
+    holdout: Union[Literal["auto"], Annotated[int, Strict(), Field(ge=0, le=BIG)]] = Field(
+        "auto", description="real items kept out of training for the monitor's overfitting check: auto (5%, at most "
+                            "256, when the monitor is on and D judges lone samples), a count, or 0 for none")
     # evaluation during training
     metrics: List[Str] = Field(default_factory=list, description="fid, kid, is, prdc, modes, stacked_modes")
     eval_every: Int = Field(0, ge=0, le=BIG, description="evaluate every N steps (0: only at the end when metrics are set)")

@@ -34,7 +34,7 @@ def mnist_page(mnist_run, tmp_path_factory):
 
 def test_image_report_opens_on_the_summary_and_is_self_contained(mnist_page):
     page = mnist_page
-    assert sections(page) == ["summary", "samples", "memorization", "training", "metrics", "progress", "health",
+    assert sections(page) == ["summary", "diagnosis", "samples", "memorization", "training", "metrics", "progress", "health",
                               "details"]
     assert "Could not build" not in page
     # every image is embedded, figures are inline SVG; nothing is fetched from elsewhere

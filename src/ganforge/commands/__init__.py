@@ -6,8 +6,8 @@ import importlib
 import click
 
 # Order here is the order in ``ganforge --help``.
-COMMAND_MODULES = ("train", "sample", "eval", "export", "detect", "translate", "upscale", "inpaint", "report", "serve",
-                   "inspect", "augment", "interpolate", "style_mix", "recipes", "options")
+COMMAND_MODULES = ("train", "sample", "eval", "doctor", "export", "detect", "translate", "upscale", "inpaint", "report",
+                   "serve", "inspect", "augment", "interpolate", "style_mix", "recipes", "options")
 
 
 def register_commands(group: click.Group) -> None:

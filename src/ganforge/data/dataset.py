@@ -68,13 +68,33 @@ class Dataset:
         return info
 
 
+HOLDOUT_SEED = 1_234_577  # fixed, not the run's seed: the split is a property of the data
+HOLDOUT_MAX = 256
+
+
+def holdout_size(n: int) -> int:
+    """Items to hold out of ``n`` for the overfitting check: 5%, at least min(16, n // 10)
+    (so small sets still give a usable estimate), at most HOLDOUT_MAX."""
+    return min(HOLDOUT_MAX, max(min(16, n // 10), round(0.05 * n)))
+
+
+def split_holdout(n: int, count: int) -> Tuple[Tensor, Tensor]:
+    """Deterministic split of ``range(n)`` into (training indices, held-out indices), each
+    sorted; the same ``(n, count)`` always gives the same split, whatever the run's seed."""
+    if not 0 <= count < n:
+        raise ValueError(f"cannot hold out {count} of {n} items")
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(HOLDOUT_SEED))
+    return perm[count:].sort().values, perm[:count].sort().values
+
+
 @dataclass
 class BatchStream:
     """Endless shuffled batches with an exactly resumable position.
 
     Each epoch's order is a permutation drawn from (seed, epoch) alone, so the stream needs no
     RNG state beyond ``epoch`` and ``pos``; ranks of a distributed run take disjoint slices of
-    the same permutation. The last incomplete batch of an epoch is dropped.
+    the same permutation. The last incomplete batch of an epoch is dropped. ``index`` limits the
+    stream to those rows (a held-out split stays out of training); None streams every row.
     """
 
     dataset: Dataset
@@ -84,17 +104,26 @@ class BatchStream:
     world_size: int = 1
     epoch: int = 0
     pos: int = 0
+    index: Optional[Tensor] = None
     _perm: Optional[Tensor] = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if len(self.dataset) < self.batch_size * self.world_size:
-            raise DataError(f"dataset '{self.dataset.name}' has {len(self.dataset)} items, fewer than one batch "
-                            f"({self.batch_size * self.world_size}); lower batch_size or add data")
+        if self.size < self.batch_size * self.world_size:
+            held = f" ({len(self.dataset) - self.size} held out)" if self.index is not None else ""
+            raise DataError(f"dataset '{self.dataset.name}' has {self.size} training items{held}, fewer than one "
+                            f"batch ({self.batch_size * self.world_size}); lower batch_size or add data")
+
+    @property
+    def size(self) -> int:
+        """Rows the stream draws from."""
+        return len(self.dataset) if self.index is None else len(self.index)
 
     def _permutation(self) -> Tensor:
         if self._perm is None:
             g = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
-            perm = torch.randperm(len(self.dataset), generator=g)
+            perm = torch.randperm(self.size, generator=g)
+            if self.index is not None:
+                perm = self.index[perm]
             usable = len(perm) // (self.batch_size * self.world_size) * self.batch_size * self.world_size
             self._perm = perm[:usable][self.rank::self.world_size]
         return self._perm

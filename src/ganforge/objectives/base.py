@@ -96,6 +96,13 @@ class Objective(nn.Module, metaclass=ABCMeta):
             raise ConfigError("where= selects rows of table models; use labels= (--class) for class-conditional models")
         return generate(net, z, labels, batch_size, **gen_kwargs).float().cpu()
 
+    def d_scores(self, x: Tensor, labels: Optional[Tensor]) -> Optional[Tensor]:
+        """D's raw outputs for real or generated samples ``x`` (N x ...) with class ids ``labels``
+        (N,) or None, as the D step scores them but without augmentation: a float tensor of
+        N / packing values. None (the default) where D does not judge lone samples, which turns
+        the health monitor's held-out overfitting check off."""
+        return None
+
     def reference_batch(self, dataset, index: Tensor) -> Tensor:
         """Real data that G's outputs should resemble, rows ``index`` of ``dataset`` (the health
         monitor's diversity reference). Image-to-image objectives return the targets."""

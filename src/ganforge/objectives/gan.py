@@ -128,6 +128,10 @@ class GANObjective(PenaltyHost):
         """D's logits on inputs that are already D inputs (no augmentation, no packing)."""
         return lambda x: self.discriminator(x, labels).logits
 
+    def d_scores(self, x: Tensor, labels: Optional[Tensor]) -> Tensor:
+        labels = labels if self.num_classes else None
+        return self.discriminator(pack(x, self.packing), labels).logits.detach().float().reshape(-1)
+
     def d_parameters(self):
         return trainable_d_parameters(self.discriminator, self.freeze_d)
 

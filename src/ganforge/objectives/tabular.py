@@ -135,6 +135,9 @@ class TabularObjective(PenaltyHost):
         picked = raw.gather(1, (self._ce_slots.to(raw.device)[column, value])[:, None]).squeeze(1)
         return (torch.logsumexp(logits, dim=1) - picked).mean()
 
+    def d_scores(self, x: Tensor, labels: Optional[Tensor]) -> None:
+        return None  # the critic judges packs of rows with conditional vectors, not lone rows
+
     # -- steps ----------------------------------------------------------------------------
     def d_step(self, real: Tensor, codes: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         cond, column, value = self.condition(codes)

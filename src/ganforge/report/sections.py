@@ -141,8 +141,12 @@ def memorization(data) -> str:
 
 def training(data) -> str:
     train, _, rollbacks = split_rows(data.rows)
-    threshold = HealthConfig(**data.cfg.health).diversity_threshold if data.cfg.monitor else None
-    return render("sections/training.html.j2", panels=training_panels(data.rows, threshold), log_every=data.cfg.log_every,
+    lines = {}
+    if data.cfg.monitor:
+        health = HealthConfig.from_dict(data.cfg.health)
+        lines = {"recall": health.collapse_recall, "overfit": health.overfit_threshold,
+                 "diversity": health.collapse_spread}
+    return render("sections/training.html.j2", panels=training_panels(data.rows, lines), log_every=data.cfg.log_every,
                   flagged=any(r.get("flags") for r in train), rollbacks=bool(rollbacks))
 
 

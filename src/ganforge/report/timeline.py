@@ -16,7 +16,8 @@ PANEL_W, PANEL_H = 344, 236
 # Evaluation keys that are not metric values.
 _NOT_METRICS = {"step", "eval"}
 _LABELS = {"loss_d": "D", "loss_g": "G", "d_real": "D(real)", "d_fake": "D(fake)", "r_t": "r_t",
-           "acc_real": "accuracy on real", "acc_fake": "accuracy on fake", "grad_norm_d": "D", "grad_norm_g": "G"}
+           "acc_real": "accuracy on real", "acc_fake": "accuracy on fake", "grad_norm_d": "D", "grad_norm_g": "G",
+           "overfit": "r_v"}
 
 
 def _number(v: Any) -> bool:
@@ -96,7 +97,7 @@ def _panel(title: str, rows, keys: Sequence[str], train, rollbacks, log_y: bool 
         if log_y and all(y > 0 for _, _, ys in drawn for y in ys):
             _log_axis(ax)
         if threshold is not None:
-            ax.axhline(threshold, color="#d64e72", linestyle=":", linewidth=1.4, label=f"flagged below {threshold:g}")
+            ax.axhline(threshold, color="#d64e72", linestyle=":", linewidth=1.4, label=f"health line {threshold:g}")
         _mark_events(ax, train, rollbacks)
         ax.set_title(title, loc="left")
         ax.set_xlabel("step")
@@ -104,18 +105,22 @@ def _panel(title: str, rows, keys: Sequence[str], train, rollbacks, log_y: bool 
         return to_svg(fig, title)
 
 
-def training_panels(rows: Sequence[Dict[str, Any]], diversity_threshold: Optional[float] = None) -> List[Markup]:
+def training_panels(rows: Sequence[Dict[str, Any]], thresholds: Optional[Dict[str, float]] = None) -> List[Markup]:
     """One SVG per training panel that has data (empty when nothing is logged yet);
-    ``diversity_threshold``: the health monitor's mode-collapse line on the diversity panel."""
+    ``thresholds``: the health monitor's line on a panel, by the panel's first key
+    (``recall`` and ``diversity``: the mode-collapse lines, ``overfit``: the D-overfitting line)."""
     train, _, rollbacks = split_rows(rows)
     if not train:
         return []
     specs = [("Losses", ("loss_d", "loss_g"), False), ("Loss terms", loss_terms(train), False),
              ("D(real) and D(fake)", ("d_real", "d_fake"), False),
              ("D overconfidence: r_t and accuracy", ("r_t", "acc_real", "acc_fake"), False),
+             ("D overfitting: r_v on held-out reals", ("overfit",), False),
              ("Gradient norms", ("grad_norm_d", "grad_norm_g"), True),
+             ("Coverage (fakes / a real batch)", ("recall", "precision"), False),
              ("Diversity (generated / real)", ("diversity",), False)]
-    panels = [_panel(title, train, keys, train, rollbacks, log_y, diversity_threshold if keys == ("diversity",) else None)
+    lines = thresholds or {}
+    panels = [_panel(title, train, keys, train, rollbacks, log_y, lines.get(keys[0]) if keys else None)
               for title, keys, log_y in specs if keys]
     return [p for p in panels if p is not None]
 

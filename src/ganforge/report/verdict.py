@@ -15,10 +15,11 @@ from .timeline import split_rows
 
 # What each flag means, in a few words (the console message at the time gives the numbers).
 FLAG_MEANING = {
-    "mode_collapse_suspected": "generated samples vary much less than real data",
-    "d_overpowering": "D tells real from fake almost perfectly, so G learns little",
-    "vanishing_g_gradient": "G's gradients have almost vanished",
+    "mode_collapse": "realistic samples that reach few of the real data's modes",
+    "d_overfitting": "D scores held-out real data like fakes: it memorises the training set",
+    "vanishing_g_gradient": "G's loss has saturated or its gradients have almost vanished",
     "divergence": "losses exploded or became NaN/inf",
+    "quality_worsening": "the evaluation metric kept getting worse than its best",
 }
 END_SHARE = 0.1  # the final share of logged steps that counts as "the end"
 
@@ -67,7 +68,8 @@ def verdict(rows: Sequence[Dict[str, Any]], monitored: bool, finished: bool) -> 
     """The run's health from its logged rows (``monitored``: trained with the monitor on;
     ``finished``: reached its planned steps)."""
     train, _, rollbacks = split_rows(rows)
-    spans = _spans(train)
+    # evaluation flags (the quality trend) are logged as their own event rows
+    spans = _spans(sorted(train + [r for r in rows if r.get("event") == "health"], key=lambda r: r["step"]))
     if not monitored and not spans:
         return Verdict("off", "Not monitored", "trained with monitor=false")
     if not train:

@@ -14,7 +14,7 @@ from ..metrics import METRICS
 from ..metrics.run_evaluator import RunEvaluator, is_better
 from ..nets.generate import generate
 from .checkpoint import NonFiniteState
-from .hooks import Hook, Record, SaveBest, TrainingView
+from .hooks import Evaluated, Hook, Record, SaveBest, TrainingView
 
 BEST = "best"
 
@@ -69,6 +69,7 @@ class EvalHook(Hook):
         value = results.get(self.metric)
         show = {self.metric: f"{value:.4g}"} if value is not None else {}
         view.request(Record({"eval": True, **results}, show=show))
+        view.request(Evaluated(results, self.metric))
         if value is not None and math.isfinite(value) and is_better(self.metric, value, self.best_value):
             before = self.best_value, self.best_step
             self.best_value, self.best_step = value, view.step  # the best checkpoint's own state knows it is best

@@ -73,6 +73,14 @@ class RolledBack:
 
 
 @dataclass(frozen=True)
+class Evaluated(Action):
+    """An evaluation's ``results``, ranked by ``metric``: every hook's :meth:`Hook.evaluated` sees them."""
+
+    results: Dict[str, float]
+    metric: str
+
+
+@dataclass(frozen=True)
 class ScaleLR(Action):
     """Multiply both learning rates by ``factor`` from the next step on (kept in checkpoints)."""
 
@@ -106,6 +114,11 @@ class TrainingView:
     d_steps = property(lambda self: self._trainer.d_steps, doc="discriminator steps done")
     lr_scale = property(lambda self: self._trainer.lr_scale, doc="learning-rate multiplier from roll backs")
     stop_requested = property(lambda self: self._trainer.stop_requested, doc="SIGINT/SIGTERM or a Stop on this rank")
+    holdout = property(lambda self: self._trainer.holdout, doc="indices of the held-out real items (may be empty)")
+
+    def train_index(self) -> torch.Tensor:
+        """Indices of the real items the run trains on."""
+        return self._trainer.train_index()
 
     @property
     def last(self) -> bool:
@@ -147,6 +160,9 @@ class Hook:
 
     def observe(self, view: TrainingView, logs: Dict[str, Any]) -> None:
         """On logged steps, before the row is written: add fields to ``logs``."""
+
+    def evaluated(self, view: TrainingView, results: Dict[str, float], metric: str) -> None:
+        """After an evaluation at this step: its results, ``metric`` the one that picks the best."""
 
     def due(self, view: TrainingView, logs: Dict[str, Any]) -> bool:
         """Whether :meth:`run` should run after this step (called on every rank)."""

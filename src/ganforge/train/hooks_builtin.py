@@ -30,6 +30,10 @@ class HealthHook(Hook):
     def run(self, view: TrainingView, logs: Dict[str, Any]) -> None:
         self.guard.rollback(self.flags)
 
+    def evaluated(self, view: TrainingView, results: Dict[str, float], metric: str) -> None:
+        if is_main():
+            self.guard.check_eval(view.step, results, metric)
+
     def diverged(self, reason: List[str]) -> None:
         """What a :class:`Diverged` request from another hook leads to."""
         self.guard.rollback(reason)

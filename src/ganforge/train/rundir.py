@@ -16,7 +16,7 @@ from ..errors import ConfigError, RunError
 from ..files import unwritable_reason, write_text_atomic
 from .checkpoint import latest_checkpoint, newest_intact, step_name
 
-CONFIG, DATA_INFO, METRICS = "config.yaml", "data.json", "metrics.jsonl"
+CONFIG, DATA_INFO, METRICS, HEALTH_INFO = "config.yaml", "data.json", "metrics.jsonl", "health.json"
 DATA_INFO_KEYS = ("kind", "shape")  # what building a generator from data.json needs
 
 
@@ -58,6 +58,17 @@ def read_data_info(run_dir: Path) -> Dict[str, Any]:
         raise RunError(f"{path} is not a ganforge data description (needs {', '.join(DATA_INFO_KEYS)}); "
                        f"it is rewritten by ganforge train --resume {run_dir}")
     return info
+
+
+def write_health_info(run_dir: Path, info: Dict[str, Any]) -> None:
+    """What the health monitor could check in this run (``checks_off``: name -> why) and its split."""
+    write_text_atomic(Path(run_dir) / HEALTH_INFO, json.dumps(info, indent=1))
+
+
+def read_health_info(run_dir: Path) -> Dict[str, Any]:
+    """The run's ``health.json``, or {} for runs from before it existed or with the monitor off."""
+    path = Path(run_dir) / HEALTH_INFO
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def load_run_config(run_dir: Path) -> TrainConfig:

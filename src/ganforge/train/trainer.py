@@ -27,9 +27,9 @@ from .devices import pick_device
 from .ema import EMA
 from .eval_hook import BEST, EvalHook
 from .finite import diverged_networks, lower_lr_advice, nonfinite_state, nonfinite_tensors
-from .guard import TrainingDiverged
-from .hooks import (Diverged, Hook, Record, RollBack, RolledBack, SaveBest, SaveCheckpoint, ScaleLR, Stop,
-                    TrainingView)
+from .guard import TrainingDiverged, choose_holdout
+from .hooks import (Diverged, Evaluated, Hook, Record, RollBack, RolledBack, SaveBest, SaveCheckpoint, ScaleLR,
+                    Stop, TrainingView)
 from .hooks_builtin import CheckpointHook, HealthHook, SampleHook
 from .rng import rng_state, seed_everything, set_rng_state
 from .rundir import METRICS, write_data_info
@@ -90,7 +90,9 @@ class Trainer:
             for name, child in self.objective.named_children():
                 if not isinstance(child, torch.nn.ModuleDict):  # the loss terms have no forward of their own
                     compile_in_place(child, name)
-        self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size())
+        self.holdout = choose_holdout(cfg, self.dataset, self.objective, self.device)
+        self.stream = BatchStream(self.dataset, cfg.batch_size, cfg.seed, rank(), world_size(),
+                                  index=self._train_rows())
         self.amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(cfg.amp) if self.device.type == "cuda" else None
         self.scaler_d = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
@@ -111,6 +113,18 @@ class Trainer:
             seed_everything(cfg.seed + 1_000_003 * rank())  # different latents per rank from here on
 
     # -- state ----------------------------------------------------------------------------
+    def _train_rows(self) -> Optional[torch.Tensor]:
+        """Rows the stream trains on: all (None) unless some are held out."""
+        if not len(self.holdout):
+            return None
+        keep = torch.ones(len(self.dataset), dtype=torch.bool)
+        keep[self.holdout] = False
+        return keep.nonzero().flatten()
+
+    def train_index(self) -> torch.Tensor:
+        rows = self._train_rows()
+        return torch.arange(len(self.dataset)) if rows is None else rows
+
     def modules(self) -> Dict[str, torch.nn.Module]:
         mods = {"objective": self.objective}
         if self.ema is not None:
@@ -136,7 +150,7 @@ class Trainer:
                  "opt_d": self.opt_d.state_dict(), "scaler_g": self.scaler_g.state_dict(),
                  "scaler_d": self.scaler_d.state_dict(), "data": self.stream.state_dict(),
                  "objective": self.objective.extra_state(), "rng": rng_states[0], "rng_ranks": rng_states,
-                 "best": {}, "health": {}}
+                 "best": {}, "health": {}, "holdout": self.holdout.tolist()}
         state.update({h.state_key: h.state_dict() for h in self.hooks if h.state_key})
         return state
 
@@ -166,6 +180,11 @@ class Trainer:
         self.opt_d.load_state_dict(state["opt_d"])
         self.scaler_g.load_state_dict(state["scaler_g"])
         self.scaler_d.load_state_dict(state["scaler_d"])
+        if "holdout" in state:  # the split the run started with, whatever the default is now
+            self.holdout = torch.tensor(state["holdout"], dtype=torch.long)
+        else:  # checkpoints from before held-out splits trained on every row
+            self.holdout = torch.zeros(0, dtype=torch.long)
+        self.stream.index = self._train_rows()
         self.stream.load_state_dict(state["data"])
         self.objective.load_extra_state(state["objective"])
         ranks = state.get("rng_ranks") or [state["rng"]]
@@ -295,6 +314,8 @@ class Trainer:
         cfg = self.cfg
         if is_main():
             write_data_info(self.run_dir, self.dataset.info())
+            if self.health is not None:
+                self.health.guard.write_info()
         previous = self._install_signals()
         self._bar = progress_bar(cfg.steps, cfg.name, "step", enabled=cfg.progress and is_main(), initial=self.step)
         self._tick = (time.perf_counter(), self.step)
@@ -369,6 +390,9 @@ class Trainer:
             self.health.diverged(action.reason)
         elif isinstance(action, RollBack):
             return self._roll_back(action)
+        elif isinstance(action, Evaluated):
+            for hook in self.hooks:
+                hook.evaluated(self.view, action.results, action.metric)
         elif isinstance(action, ScaleLR):
             self.lr_scale *= action.factor
         elif isinstance(action, Stop):
