@@ -2,7 +2,7 @@
 (``tests/fuzz/cases.py``), run through the command line, with what each one did.
 
     python benchmarks/reliability.py                 # print the tables
-    python benchmarks/reliability.py --write-readme  # also replace README.md's generated section
+    python benchmarks/reliability.py --write-readme  # also replace the generated section of docs/reliability.md
     python benchmarks/reliability.py --all           # one row per case as well
 
 A case keeps the promise when it exits 2 with one ``ganforge: error:`` line on stderr, no
@@ -81,19 +81,19 @@ def section(results: Dict[str, list], info: dict, seconds: float) -> List[str]:
 
 
 def write_readme(lines: List[str]) -> None:
-    path = ROOT / "README.md"
+    path = ROOT / "docs" / "reliability.md"
     text = path.read_text()
     block = "\n".join([BEGIN, *lines, END])
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
     if not pattern.search(text):
-        raise SystemExit(f"README.md has no generated reliability section ({BEGIN} ... {END})")
+        raise SystemExit(f"docs/reliability.md has no generated reliability section ({BEGIN} ... {END})")
     path.write_text(pattern.sub(lambda _: block, text))
     print(f"wrote the reliability section of {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write-readme", action="store_true", help="replace README.md's generated section")
+    parser.add_argument("--write-readme", action="store_true", help="replace the generated section of docs/reliability.md")
     parser.add_argument("--all", action="store_true", help="also print one row per case")
     args = parser.parse_args()
     import torch

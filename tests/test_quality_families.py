@@ -1,7 +1,7 @@
 """Each noise-to-image family's recipe trains to the level the quality benchmark measured for it
 (slow: minutes per family on one thread).
 
-Every case reproduces its row of the family table in the README's "Quality" section
+Every case reproduces its row of the family table in docs/benchmarks.md ("Quality")
 (``benchmarks/quality.py --budget 60 --seeds 1``): the same recipe, seed 0, the number of steps
 that row's CPU budget bought, the same quiet overrides and progressive schedule
 (``quality_runs.train_steps``) and the same 10,000-sample scoring (``quality_runs.score_run``).

@@ -1,6 +1,6 @@
 """Short runs of the restoration recipes reach what benchmarks/restoration.py measured (slow).
 
-The full recipes (2,000 steps) are measured in the README table; 800 steps already clear these
+The full recipes (2,000 steps) are measured in docs/restoration.md; 800 steps already clear these
 bars on the held-out faces with fixed masks and noise."""
 import pytest
 import torch
