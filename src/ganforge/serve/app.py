@@ -23,6 +23,7 @@ from ..errors import ConfigError
 from ..report.embed import png_uri
 from .errors import BadRequest
 from .explore import Explorer, describe
+from .media import MEDIA_KINDS, create_media_app
 from .page import page
 from .params import float_arg, int_arg, png, scatter_png
 from .truncation import check_value
@@ -51,9 +52,11 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
     if gen.kind == "vector" and gen.info.get("shape", [0])[0] != 2:
         raise ConfigError("ganforge serve shows images and 2-D points; this run generates "
                           f"{gen.info.get('shape')} vectors (use ganforge sample instead)")
+    if gen.kind in MEDIA_KINDS:
+        return create_media_app(gen)
     if gen.kind not in ("image", "vector"):
-        raise ConfigError(f"ganforge serve shows images and 2-D points; this run generates {gen.kind} samples "
-                          "(use ganforge sample, or ganforge report for its page)")
+        raise ConfigError(f"ganforge serve shows images, 2-D points, video, audio and text; this run generates "
+                          f"{gen.kind} samples (use ganforge sample, or ganforge report for its page)")
     models = image_models(gen, tile, overlap)
     first = next(iter(models.values()), None)
     run_kind = "noise" if first is None else "superres" if first.scale > 1 else "translation"
