@@ -35,6 +35,23 @@ Tensor = torch.Tensor
 RESIDUAL_SCALE = 0.3  # gan_language.py: inputs + 0.3 * output
 
 
+def check_relaxation(relaxation: str, tau: float) -> None:
+    if relaxation not in ("gumbel", "softmax"):
+        raise ConfigError(f"generator.relaxation must be gumbel or softmax, got '{relaxation}'")
+    if not tau > 0:
+        raise ConfigError(f"generator.tau must be > 0, got {tau}")
+
+
+def relax(logits: Tensor, training: bool, relaxation: str, tau: float, hard: bool) -> Tensor:
+    """Symbol logits (..., V) -> the generator's output: in training a Gumbel-softmax sample
+    (straight-through when ``hard``) or the softmax; in eval the one-hot arg-max."""
+    if not training:
+        return F.one_hot(logits.argmax(-1), logits.shape[-1]).to(logits.dtype)
+    if relaxation == "softmax":
+        return F.softmax(logits, dim=-1)
+    return F.gumbel_softmax(logits, tau=tau, hard=hard, dim=-1)
+
+
 class ResBlock(nn.Module):
     def __init__(self, width: int, spectral_norm: bool = False):
         super().__init__()
@@ -64,10 +81,7 @@ class CharCNNGenerator(nn.Module):
                  blocks: int = 5, relaxation: str = "gumbel", tau: float = 0.5, hard: bool = False,
                  embed_dim: int = 32):
         super().__init__()
-        if relaxation not in ("gumbel", "softmax"):
-            raise ConfigError(f"generator.relaxation must be gumbel or softmax, got '{relaxation}'")
-        if not tau > 0:
-            raise ConfigError(f"generator.tau must be > 0, got {tau}")
+        check_relaxation(relaxation, tau)
         self.length, self.vocab = int(shape[0]), int(shape[1])
         self.z_dim, self.num_classes, self.shape, self.width = z_dim, num_classes, tuple(shape), width
         self.relaxation, self.tau, self.hard = relaxation, tau, hard
@@ -85,12 +99,7 @@ class CharCNNGenerator(nn.Module):
         return self.output(self.blocks(h)).transpose(1, 2)
 
     def forward(self, z: Tensor, y: Optional[Tensor] = None) -> Tensor:
-        logits = self.logits(z, y)
-        if not self.training:
-            return F.one_hot(logits.argmax(-1), self.vocab).to(logits.dtype)
-        if self.relaxation == "softmax":
-            return F.softmax(logits, dim=-1)
-        return F.gumbel_softmax(logits, tau=self.tau, hard=self.hard, dim=-1)
+        return relax(self.logits(z, y), self.training, self.relaxation, self.tau, self.hard)
 
 
 @register_model("charcnn", role="discriminator")
