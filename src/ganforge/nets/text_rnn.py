@@ -17,52 +17,40 @@ from typing import Optional, Sequence
 import torch
 from torch import nn
 
-from .base import check_labels
-from .charcnn import check_relaxation, relax
+from .charcnn import TextGenerator
 from .registry import register_model
 
 Tensor = torch.Tensor
 
 
 @register_model("chargru", role="generator")
-class CharGRUGenerator(nn.Module):
+class CharGRUGenerator(TextGenerator):
     """z (N, z_dim) [+ class] -> symbols (N, L, V): relaxed one-hots in training, one-hots in eval.
 
     Args:
         width: GRU hidden size.
         embed: size of the symbol embedding fed back at each step.
-        relaxation: gumbel (Gumbel-softmax samples) or softmax (probabilities).
-        tau: Gumbel-softmax temperature.
-        hard: straight-through Gumbel-softmax (one-hot forward, relaxed gradient).
-        embed_dim: size of the class embedding joined to z for class-conditional models.
+        relaxation, tau, hard, embed_dim: as for ``charcnn`` (Gumbel-softmax or softmax,
+            temperature, straight-through, class embedding size).
     """
-
-    data_kind = "text"
 
     def __init__(self, z_dim: int = 128, shape: Sequence[int] = (8, 27), num_classes: int = 0, width: int = 256,
                  embed: int = 32, relaxation: str = "gumbel", tau: float = 0.5, hard: bool = False,
                  embed_dim: int = 32):
         super().__init__()
-        check_relaxation(relaxation, tau)
-        self.length, self.vocab = int(shape[0]), int(shape[1])
-        self.z_dim, self.num_classes, self.shape, self.width = z_dim, num_classes, tuple(shape), width
-        self.relaxation, self.tau, self.hard = relaxation, tau, hard
-        self.class_embed = nn.Embedding(num_classes, embed_dim) if num_classes else None
-        code = z_dim + (embed_dim if num_classes else 0)
+        code = self._setup(z_dim, shape, num_classes, width, relaxation, tau, hard, embed_dim)
         self.init = nn.Linear(code, width)
         self.symbol = nn.Linear(self.vocab, embed, bias=False)  # an embedding that also takes relaxed symbols
         self.cell = nn.GRUCell(embed + code, width)
         self.output = nn.Linear(width, self.vocab)
 
     def forward(self, z: Tensor, y: Optional[Tensor] = None) -> Tensor:
-        check_labels(self.num_classes, y)
-        if self.class_embed is not None:
-            z = torch.cat([z, self.class_embed(y)], dim=1)
+        z = self.code(z, y)
         h = torch.tanh(self.init(z))
         s = z.new_zeros(z.shape[0], self.vocab)
         out = []
         for _ in range(self.length):
             h = self.cell(torch.cat([self.symbol(s), z], dim=1), h)
-            s = relax(self.output(h), self.training, self.relaxation, self.tau, self.hard)
+            s = self.relaxed(self.output(h))
             out.append(s)
         return torch.stack(out, dim=1)

@@ -17,11 +17,11 @@ from typing import Any, Optional
 
 import torch
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ConfigError
 from ..report.embed import png_uri
-from .errors import BadRequest
+from .errors import BadRequest, json_errors
 from .explore import Explorer, describe
 from .media import MEDIA_KINDS, create_media_app
 from .page import page
@@ -66,13 +66,7 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
     app = Flask("ganforge.serve")
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes if models else MAX_BODY
 
-    @app.errorhandler(BadRequest)
-    def _bad(err):
-        return jsonify(error=str(err)), 400
-
-    @app.errorhandler(HTTPException)
-    def _http(err):
-        return jsonify(error=err.description or err.name), err.code
+    json_errors(app)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(err):

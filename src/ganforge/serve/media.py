@@ -18,7 +18,6 @@ from typing import Any, Optional
 
 import torch
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from ..data import load_dataset
 from ..data.text import decode
@@ -27,7 +26,7 @@ from ..media.audio import spectrogram_images, wav_bytes
 from ..media.video import DEFAULT_FPS, animation_bytes, grid_frames
 from ..report.kinds.audio import heard
 from ..report.kinds.text import tagged
-from .errors import BadRequest
+from .errors import BadRequest, json_errors
 from .explore import describe
 from .page import media_page
 from .params import int_arg
@@ -54,13 +53,7 @@ def create_media_app(gen: Any) -> Flask:
     app = Flask("ganforge.serve.media")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # no uploads
 
-    @app.errorhandler(BadRequest)
-    def _bad(err):
-        return jsonify(error=str(err)), 400
-
-    @app.errorhandler(HTTPException)
-    def _http(err):
-        return jsonify(error=err.description or err.name), err.code
+    json_errors(app)
 
     def draw(n_max: int) -> torch.Tensor:
         seed, n = int_arg("seed", 0, 0, MAX_SEED), int_arg("n", 16 if kind != "text" else 64, 1, n_max)
