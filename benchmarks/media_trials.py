@@ -31,6 +31,9 @@ HINGE = ["loss=hinge", "objective.regularizer=none", "discriminator.spectral_nor
 # name: (recipe, steps, overrides); the runs in the README were stopped early by hand
 TRIALS: Dict[str, Tuple[str, int, List[str]]] = {
     "text-gumbel-small": ("textgan-words", 2400, SMALL + TEXT),
+    "text-gumbel-small-221": ("textgan-words", 221, SMALL + TEXT + ["eval_every=221"]),
+    "text-hard": ("textgan-words", 479, SMALL + ["generator.hard=true"] + TEXT + ["eval_every=479"]),
+    "text-softmax": ("textgan-words", 597, SMALL + ["generator.relaxation=softmax"] + TEXT + ["eval_every=597"]),
     "text-gru": ("textgan-words", 2400, ["generator={name: chargru, width: 256, tau: 0.5}", "discriminator.width=64",
                                           "discriminator.blocks=3", "lr_g=0.0005", "lr_d=0.0005"] + TEXT + ["eval_every=200"]),
     "audio-hinge": ("wavegan-notes", 3000, HINGE + AUDIO + ["eval_every=250"]),

@@ -20,7 +20,8 @@ import click
 def serve(run: Path, host: str, port: int, checkpoint: str, device: str, threads: int, max_upload_mb: int) -> None:
     """Serve an explorer page for RUN (a run directory or pretrained:mnist): seeds, classes, the
     family's own truncation, interpolation, nearest training items, PNG downloads; for pix2pix,
-    CycleGAN and super-resolution runs, an upload form that translates images.
+    CycleGAN and super-resolution runs, an upload form that translates images; for video, audio and
+    text runs, animated clips, audio players with spectrograms, or lists of generated words.
 
     Example: ganforge serve runs/dcgan-mnist-20260101-120000 --port 8000
     """
