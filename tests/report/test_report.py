@@ -203,4 +203,5 @@ def test_value_plus_minus_spread():
 
     assert pm(42.89074728936881, 1.8181832971426108) == "42.9 ± 1.8"
     assert pm(1.00023, 0.00033) == "1.00023 ± 0.00033"
+    assert pm(1.0000261, 0.0000044) == "1.000 ± 4.4e-06"  # a near-zero spread does not stretch the table
     assert duration(75) == "1 min 15 s" and duration(3.21) == "3.2 s" and duration(7300) == "2 h 01 min"

@@ -31,11 +31,15 @@ def sig(value: Any, digits: int = 4) -> str:
 
 
 def pm(value: Any, spread: Any) -> str:
-    """'42.9 ± 1.8': the spread to two significant digits and the value to the same decimal place."""
+    """'42.9 ± 1.8': the spread to two significant digits and the value to the same decimal place.
+    A spread below the value's sixth significant digit would print a long run of digits
+    (1.0000261 ± 0.0000044), so the value keeps four digits and the spread two: '1.000 ± 4.4e-06'."""
     x, s = _finite(value), _finite(spread)
     if x is None or s is None or s <= 0:
         return sig(value)
     decimals = max(0, 1 - math.floor(math.log10(s)))
+    if x != 0 and decimals > 5 - math.floor(math.log10(abs(x))):
+        return f"{sig(x)} ± {sig(s, 2)}"
     return f"{x:,.{decimals}f} ± {s:.{decimals}f}"
 
 
