@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from safetensors.torch import save_file
 
 # Use the checkout this script belongs to, not whichever ganforge happens to be installed.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from classifier_training import train_classifier  # noqa: E402  (this folder)
 from ganforge.data import load_dataset  # noqa: E402
 from ganforge.data.audio_dsp import log_mel  # noqa: E402
 from ganforge.metrics.audio_net import META_FILE, N_MELS, SAMPLE_RATE, WEIGHTS_FILE, AudioNet  # noqa: E402
@@ -68,27 +66,14 @@ def main() -> None:
         mel = log_mel(train.get(torch.arange(500))[0], SAMPLE_RATE, N_MELS)
         net.mel_mean.fill_(mel.mean())
         net.mel_std.fill_(mel.std())
-    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=5e-4)
-    steps = args.epochs * math.ceil(len(train) / args.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps)
-    start = time.time()
-    for epoch in range(args.epochs):
-        net.train()
-        order = torch.randperm(len(train), generator=gen)
-        total = 0.0
-        for i in range(0, len(order), args.batch_size):
-            idx = order[i:i + args.batch_size]
-            x, y = train.get(idx)
-            length = LENGTHS[int(torch.randint(len(LENGTHS), (), generator=gen))]
-            loss = F.cross_entropy(net(augment(x[..., :length], gen)), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += loss.item() * len(idx)
-        accs = {n: accuracy(net, held, n) for n in LENGTHS}
-        print(f"epoch {epoch + 1}/{args.epochs}  loss {total / len(train):.4f}  held-out acc "
-              + "  ".join(f"{n}: {a:.4f}" for n, a in accs.items()) + f"  ({time.time() - start:.0f}s)", flush=True)
+
+    def batch(idx: torch.Tensor):
+        x, y = train.get(idx)
+        length = LENGTHS[int(torch.randint(len(LENGTHS), (), generator=gen))]
+        return augment(x[..., :length], gen), y
+
+    train_classifier(net, batch, len(train), args.epochs, args.batch_size, args.lr, gen,
+                     lambda: "  ".join(f"{n}: {accuracy(net, held, n):.4f}" for n in LENGTHS))
 
     accs = {str(n): round(accuracy(net, held, n), 4) for n in LENGTHS}
     args.out.mkdir(parents=True, exist_ok=True)

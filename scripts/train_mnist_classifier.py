@@ -14,7 +14,6 @@ import argparse
 import json
 import math
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -24,6 +23,7 @@ from safetensors.torch import save_file
 # Use the checkout this script belongs to, not whichever ganforge happens to be installed.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from classifier_training import train_classifier  # noqa: E402  (this folder)
 from ganforge.metrics.mnist_net import (  # noqa: E402
     INPUT_SIZE, META_FILE, WEIGHTS_FILE, MnistNet, embedded_digits, heldout_mask,
 )
@@ -65,24 +65,8 @@ def main() -> None:
     x_tr, y_tr, x_te, y_te = x[~held], y[~held], x[held], y[held]
 
     net = MnistNet()
-    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=5e-4)
-    steps = args.epochs * math.ceil(len(x_tr) / args.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps)
-    start = time.time()
-    for epoch in range(args.epochs):
-        net.train()
-        order = torch.randperm(len(x_tr), generator=gen)
-        total = 0.0
-        for i in range(0, len(order), args.batch_size):
-            idx = order[i:i + args.batch_size]
-            loss = F.cross_entropy(net(augment(x_tr[idx], gen)), y_tr[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += loss.item() * len(idx)
-        print(f"epoch {epoch + 1:2d}/{args.epochs}  loss {total / len(x_tr):.4f}  "
-              f"held-out acc {accuracy(net, x_te, y_te):.4f}  ({time.time() - start:.0f}s)", flush=True)
+    train_classifier(net, lambda idx: (augment(x_tr[idx], gen), y_tr[idx]), len(x_tr), args.epochs, args.batch_size,
+                     args.lr, gen, lambda: f"{accuracy(net, x_te, y_te):.4f}")
 
     acc = accuracy(net, x_te, y_te)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -80,3 +80,18 @@ def test_word_metrics_perfect_copying_inventing_and_collapsed():
     assert gibberish["real_words"] == 0 and gibberish["novel"] == 1
     js_copies, js_collapsed = ngram_stats(copies, train), ngram_stats(["cat"] * 1000, train)
     assert all(js_copies[k] < js_collapsed[k] for k in js_copies) and js_copies["js_1"] < 0.01
+
+
+def test_words_without_the_text_extra_says_which_extra(monkeypatch):
+    import sys
+
+    from ganforge.data.text import word_list
+    from ganforge.errors import ConfigError
+
+    word_list.cache_clear()
+    monkeypatch.setitem(sys.modules, "english_words", None)  # import english_words raises ImportError
+    try:
+        with pytest.raises(ConfigError, match=r"data=words needs english_words.*ganforge\[text\]"):
+            load_dataset("words")
+    finally:
+        word_list.cache_clear()

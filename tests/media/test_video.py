@@ -112,3 +112,14 @@ def test_frames_extractor_gives_one_row_per_frame(real_clips):
     ext = create_extractor("mnist-frames")
     feats, probs = ext.features_and_probs(real_clips[:3])
     assert feats.shape == (48, 128) and probs.shape == (48, 10)
+
+
+def test_mocogan_z_dim_mismatch_refused_before_the_run_dir(tmp_path):
+    import ganforge
+
+    with pytest.raises(ConfigError, match=r"12 frames takes z_dim .* set z_dim=180"):
+        ganforge.train("video-mnist", out=tmp_path / "run", overrides=["data_options.frames=12"])
+    assert not (tmp_path / "run").exists()
+    with pytest.raises(ConfigError, match="set z_dim=220"):  # the dataset's default: 16 frames
+        ganforge.train("video-mnist", out=tmp_path / "run", overrides=["z_dim=100", "data_options={digits: 1}"])
+    assert not (tmp_path / "run").exists()

@@ -22,7 +22,8 @@ def serve(run: Path, host: str, port: int, checkpoint: str, device: str, threads
     family's own truncation, interpolation, nearest training items, PNG downloads; for pix2pix,
     CycleGAN and super-resolution runs, an upload form that translates images; for inpainting
     runs, a canvas to paint the holes of an image and see them filled (denoising runs: add noise,
-    remove it).
+    remove it); for video, audio and text runs, animated clips, audio players with spectrograms,
+    or lists of generated words.
 
     Example: ganforge serve runs/dcgan-mnist-20260101-120000 --port 8000
     """

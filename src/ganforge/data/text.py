@@ -1,5 +1,6 @@
 """``words``: English words as character sequences, from the word lists that ship with the
-``english-words`` package (GCIDE or Webster's 2nd; nothing downloads).
+``english-words`` package (GCIDE or Webster's 2nd; nothing downloads), installed by the
+``text`` extra (``pip install 'ganforge[text]'``).
 
 A word of at most ``max_len`` lowercase letters becomes ``max_len`` character ids, padded with
 the end symbol (id 0, shown as "."): "cat" -> c a t . . . . . for max_len 8. Samples are one-hot
@@ -20,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import ConfigError, DataError
+from ..extras import require
 from .dataset import Dataset
 from .registry import DATASETS
 
@@ -58,10 +60,9 @@ def decode(samples: Tensor, vocab: Sequence[str]) -> List[str]:
 def word_list(source: str) -> FrozenSet[str]:
     """Every word of an english-words list ('gcide' or 'web2') made of the letters a-z alone
     (its 'alpha' lists still hold a few words with digits)."""
-    from english_words import get_english_words_set
-
+    english_words = require("english_words", "text", "data=words")
     letters = set(LETTERS)
-    return frozenset(w for w in get_english_words_set([source], lower=True, alpha=True) if set(w) <= letters)
+    return frozenset(w for w in english_words.get_english_words_set([source], lower=True, alpha=True) if set(w) <= letters)
 
 
 @dataclass

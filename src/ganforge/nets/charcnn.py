@@ -35,6 +35,23 @@ Tensor = torch.Tensor
 RESIDUAL_SCALE = 0.3  # gan_language.py: inputs + 0.3 * output
 
 
+def check_relaxation(relaxation: str, tau: float) -> None:
+    if relaxation not in ("gumbel", "softmax"):
+        raise ConfigError(f"generator.relaxation must be gumbel or softmax, got '{relaxation}'")
+    if not tau > 0:
+        raise ConfigError(f"generator.tau must be > 0, got {tau}")
+
+
+def relax(logits: Tensor, training: bool, relaxation: str, tau: float, hard: bool) -> Tensor:
+    """Symbol logits (..., V) -> the generator's output: in training a Gumbel-softmax sample
+    (straight-through when ``hard``) or the softmax; in eval the one-hot arg-max."""
+    if not training:
+        return F.one_hot(logits.argmax(-1), logits.shape[-1]).to(logits.dtype)
+    if relaxation == "softmax":
+        return F.softmax(logits, dim=-1)
+    return F.gumbel_softmax(logits, tau=tau, hard=hard, dim=-1)
+
+
 class ResBlock(nn.Module):
     def __init__(self, width: int, spectral_norm: bool = False):
         super().__init__()
@@ -45,8 +62,32 @@ class ResBlock(nn.Module):
         return x + RESIDUAL_SCALE * self.conv2(F.relu(self.conv1(F.relu(x))))
 
 
+class TextGenerator(nn.Module):
+    """What the character generators share: shape, relaxation options and the class embedding."""
+
+    data_kind = "text"
+
+    def _setup(self, z_dim: int, shape: Sequence[int], num_classes: int, width: int, relaxation: str, tau: float,
+               hard: bool, embed_dim: int) -> int:
+        """Check and keep the options; returns the size of the code z [+ class embedding]."""
+        check_relaxation(relaxation, tau)
+        self.length, self.vocab = int(shape[0]), int(shape[1])
+        self.z_dim, self.num_classes, self.shape, self.width = z_dim, num_classes, tuple(shape), width
+        self.relaxation, self.tau, self.hard = relaxation, tau, hard
+        self.embed = nn.Embedding(num_classes, embed_dim) if num_classes else None
+        return z_dim + (embed_dim if num_classes else 0)
+
+    def code(self, z: Tensor, y: Optional[Tensor]) -> Tensor:
+        """z (N, z_dim) joined with the class embedding of y when conditional."""
+        check_labels(self.num_classes, y)
+        return z if self.embed is None else torch.cat([z, self.embed(y)], dim=1)
+
+    def relaxed(self, logits: Tensor) -> Tensor:
+        return relax(logits, self.training, self.relaxation, self.tau, self.hard)
+
+
 @register_model("charcnn", role="generator")
-class CharCNNGenerator(nn.Module):
+class CharCNNGenerator(TextGenerator):
     """z (N, z_dim) [+ class] -> symbols (N, L, V): relaxed one-hots in training, one-hots in eval.
 
     Args:
@@ -58,39 +99,23 @@ class CharCNNGenerator(nn.Module):
         embed_dim: size of the class embedding joined to z for class-conditional models.
     """
 
-    data_kind = "text"
-
     def __init__(self, z_dim: int = 128, shape: Sequence[int] = (8, 27), num_classes: int = 0, width: int = 128,
                  blocks: int = 5, relaxation: str = "gumbel", tau: float = 0.5, hard: bool = False,
                  embed_dim: int = 32):
         super().__init__()
-        if relaxation not in ("gumbel", "softmax"):
-            raise ConfigError(f"generator.relaxation must be gumbel or softmax, got '{relaxation}'")
-        if not tau > 0:
-            raise ConfigError(f"generator.tau must be > 0, got {tau}")
-        self.length, self.vocab = int(shape[0]), int(shape[1])
-        self.z_dim, self.num_classes, self.shape, self.width = z_dim, num_classes, tuple(shape), width
-        self.relaxation, self.tau, self.hard = relaxation, tau, hard
-        self.embed = nn.Embedding(num_classes, embed_dim) if num_classes else None
-        self.input = nn.Linear(z_dim + (embed_dim if num_classes else 0), self.length * width)
+        code = self._setup(z_dim, shape, num_classes, width, relaxation, tau, hard, embed_dim)
+        self.input = nn.Linear(code, self.length * width)
         self.blocks = nn.Sequential(*[ResBlock(width) for _ in range(blocks)])
         self.output = nn.Conv1d(width, self.vocab, 1)
 
     def logits(self, z: Tensor, y: Optional[Tensor] = None) -> Tensor:
         """Symbol logits (N, L, V)."""
-        check_labels(self.num_classes, y)
-        if self.embed is not None:
-            z = torch.cat([z, self.embed(y)], dim=1)
+        z = self.code(z, y)
         h = self.input(z).reshape(z.shape[0], self.width, self.length)
         return self.output(self.blocks(h)).transpose(1, 2)
 
     def forward(self, z: Tensor, y: Optional[Tensor] = None) -> Tensor:
-        logits = self.logits(z, y)
-        if not self.training:
-            return F.one_hot(logits.argmax(-1), self.vocab).to(logits.dtype)
-        if self.relaxation == "softmax":
-            return F.softmax(logits, dim=-1)
-        return F.gumbel_softmax(logits, tau=self.tau, hard=self.hard, dim=-1)
+        return self.relaxed(self.logits(z, y))
 
 
 @register_model("charcnn", role="discriminator")

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ..errors import ConfigError
+from ..registry import lookup
 from .base import DOutput, Projection, check_labels, maybe_sn
 from .dcgan import DCGANGenerator
 from .registry import register_model
@@ -27,6 +28,13 @@ Tensor = torch.Tensor
 def mocogan_z_dim(frames: int, content_dim: int = 50, motion_dim: int = 10) -> int:
     """Latent size of a MoCoGAN clip: content + initial GRU state + one motion input per frame."""
     return content_dim + motion_dim * (frames + 1)
+
+
+def _check_z_dim(z_dim: int, frames: int, content_dim: int, motion_dim: int) -> None:
+    want = mocogan_z_dim(frames, content_dim, motion_dim)
+    if z_dim != want:
+        raise ConfigError(f"generator mocogan with {frames} frames takes z_dim = content_dim + motion_dim x "
+                          f"(frames + 1) = {content_dim} + {motion_dim} x {frames + 1} = {want}; set z_dim={want}")
 
 
 @register_model("mocogan", role="generator")
@@ -41,6 +49,17 @@ class MoCoGANGenerator(nn.Module):
 
     data_kind = "video"
 
+    @classmethod
+    def check_config(cls, cfg) -> None:
+        """Refuse a z_dim that does not fit the clips, before the run directory exists; the frame
+        count is data_options.frames or the dataset's default for it."""
+        frames = cfg.data_options.get("frames")
+        if frames is None:
+            options = lookup("dataset").options(cfg.data.split(":", 1)[0])
+            frames = next((o.default for o in options if o.name == "frames"), None)
+        if isinstance(frames, int):
+            _check_z_dim(cfg.z_dim, frames, cfg.generator.get("content_dim", 50), cfg.generator.get("motion_dim", 10))
+
     @staticmethod
     def z_dim_for(shape: Sequence[int], content_dim: int = 50, motion_dim: int = 10) -> int:
         """The z_dim this generator takes for clips of ``shape`` (C, T, H, W)."""
@@ -50,10 +69,7 @@ class MoCoGANGenerator(nn.Module):
                  content_dim: int = 50, motion_dim: int = 10, width: int = 64):
         super().__init__()
         channels, frames, size = int(shape[0]), int(shape[1]), int(shape[-1])
-        want = mocogan_z_dim(frames, content_dim, motion_dim)
-        if z_dim != want:
-            raise ConfigError(f"generator mocogan with {frames} frames takes z_dim = content_dim + motion_dim x "
-                              f"(frames + 1) = {content_dim} + {motion_dim} x {frames + 1} = {want}; set z_dim={want}")
+        _check_z_dim(z_dim, frames, content_dim, motion_dim)
         self.z_dim, self.num_classes, self.shape = z_dim, num_classes, tuple(shape)
         self.frames, self.content_dim, self.motion_dim = frames, content_dim, motion_dim
         self.recurrent = nn.GRUCell(motion_dim, motion_dim)

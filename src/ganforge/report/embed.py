@@ -1,4 +1,4 @@
-"""Self-contained ``data:`` URIs of PNG files and arrays for the pages, and matplotlib without a display."""
+"""Self-contained ``data:`` URIs of PNG (and WAV) files and arrays for the pages, and matplotlib without a display."""
 from __future__ import annotations
 
 import base64
@@ -9,8 +9,13 @@ import numpy as np
 from ..images import png_bytes
 
 
+def data_uri(data: bytes, mime: str) -> str:
+    """``data:MIME;base64,...`` of file contents (PNG, animated PNG, WAV)."""
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+
+
 def png_uri(data: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    return data_uri(data, "image/png")
 
 
 def file_uri(path: Path) -> str:

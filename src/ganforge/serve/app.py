@@ -18,13 +18,14 @@ from typing import Any, Optional
 
 import torch
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import ConfigError
 from ..report.embed import png_uri
-from .errors import BadRequest
+from .errors import BadRequest, json_errors
 from .explore import Explorer, describe
 from .inpaint import Examples, add_restore_routes, restoration_model, restore_info
+from .media import MEDIA_KINDS, create_media_app
 from .page import page
 from .params import float_arg, int_arg, png, scatter_png
 from .truncation import check_value
@@ -53,9 +54,11 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
     if gen.kind == "vector" and gen.info.get("shape", [0])[0] != 2:
         raise ConfigError("ganforge serve shows images and 2-D points; this run generates "
                           f"{gen.info.get('shape')} vectors (use ganforge sample instead)")
+    if gen.kind in MEDIA_KINDS:
+        return create_media_app(gen)
     if gen.kind not in ("image", "vector"):
-        raise ConfigError(f"ganforge serve shows images and 2-D points; this run generates {gen.kind} samples "
-                          "(use ganforge sample, or ganforge report for its page)")
+        raise ConfigError(f"ganforge serve shows images, 2-D points, video, audio and text; this run generates "
+                          f"{gen.kind} samples (use ganforge sample, or ganforge report for its page)")
     restorer = restoration_model(gen, tile, overlap)
     models = image_models(gen, tile, overlap) if restorer is None else {}
     first = next(iter(models.values()), None)
@@ -69,13 +72,7 @@ def create_app(gen: Any, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_output_pi
     # a restoration request carries the image and its mask
     app.config["MAX_CONTENT_LENGTH"] = (2 if restorer else 1) * max_upload_bytes if takes_uploads else MAX_BODY
 
-    @app.errorhandler(BadRequest)
-    def _bad(err):
-        return jsonify(error=str(err)), 400
-
-    @app.errorhandler(HTTPException)
-    def _http(err):
-        return jsonify(error=err.description or err.name), err.code
+    json_errors(app)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(err):
