@@ -126,3 +126,11 @@ def test_cli_options_and_unknown_key_list_every_key(tmp_path):
     bad = run_cli("train", "stylegan2-mnist", "bogus=1", cwd=tmp_path)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
     assert "objective.pl_weight" in bad.stdout and "default" in bad.stdout.splitlines()[0]
+
+
+def test_options_list_every_loss_term_option():
+    from ganforge.config import describe_config, resolve_config
+
+    keys = {row.name for row in describe_config(resolve_config("dcgan-mnist"))}
+    assert {"objective.terms.r1.weight", "objective.terms.r1.every", "objective.terms.lecam.two_sided",
+            "objective.terms.path_length.batch_frac"} <= keys

@@ -252,6 +252,9 @@ def describe_config(cfg: TrainConfig) -> List[OptionInfo]:
         comp = getattr(cfg, key)
         rows += [OptionInfo(f"{key}.{i.name}", i.type, i.default, i.description)
                  for i in lookup(kind).options(comp.name)]
+    terms = lookup("loss term")  # every term any objective may take by config, with its own options
+    rows += [OptionInfo(f"objective.terms.{name}.{i.name}", i.type, i.default, i.description)
+             for name in terms.names() for i in terms.options(name)]
     dataset = cfg.data.split(":", 1)[0]
     rows += [OptionInfo(f"data_options.{i.name}", i.type, i.default, i.description)
              for i in lookup("dataset").options(dataset)]

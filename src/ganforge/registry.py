@@ -24,7 +24,7 @@ LOCATIONS: Dict[str, str] = {
     "dataset": "ganforge.data", "generator": "ganforge.nets", "discriminator": "ganforge.nets",
     "augmentation": "ganforge.augment", "loss": "ganforge.losses", "metric": "ganforge.metrics",
     "best_metric": "ganforge.metrics", "feature extractor": "ganforge.metrics", "objective": "ganforge.objectives",
-    "feature net": "ganforge.objectives", "option group": "ganforge.train.health",
+    "feature net": "ganforge.objectives", "loss term": "ganforge.objectives", "option group": "ganforge.train.health",
 }
 _CATALOG: Dict[str, "Registry"] = {}
 
