@@ -2,7 +2,13 @@
 
 
 class GanforgeError(Exception):
-    """Base class for user-facing errors."""
+    """Base class for user-facing errors. The message is kept to one line: line breaks that a
+    quoted user value brings in (a key or name containing a newline) become spaces."""
+
+    def __init__(self, *args: object):
+        if args and isinstance(args[0], str) and ("\n" in args[0] or "\r" in args[0]):
+            args = (" ".join(args[0].strip().splitlines()), *args[1:])
+        super().__init__(*args)
 
 
 class ConfigError(GanforgeError, ValueError):

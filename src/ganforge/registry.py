@@ -61,7 +61,7 @@ class Registry:
 
     def get(self, name: str) -> Callable[..., Any]:
         if name not in self._entries:
-            raise ConfigError(f"unknown {self.kind} '{name}'; choose one of: {', '.join(self.names())}"
+            raise ConfigError(f"unknown {self.kind} {name!r}; choose one of: {', '.join(self.names())}"
                               f"{did_you_mean(str(name), self.names())}")
         return self._entries[name]
 
