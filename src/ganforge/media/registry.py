@@ -1,6 +1,7 @@
 """The registry of media writers, keyed by data kind."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -14,19 +15,19 @@ from ..registry import Registry
 MEDIA = Registry("media kind")
 
 
-class MediaWriter:
+class MediaWriter(ABC):
     """Writes one kind of sample. ``info`` is the run's ``data.json`` (frame rate, sample
     rate, vocabulary...)."""
 
+    @abstractmethod
     def panel(self, samples: torch.Tensor, stem: Path, info: Dict[str, Any]) -> List[Path]:
         """Training-time preview of ``samples``: writes ``stem.png`` (and e.g. ``stem.wav``);
         returns the files written, the PNG first."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, samples: torch.Tensor, out: Path, info: Dict[str, Any], grid: bool = False,
               nrow: Optional[int] = None) -> str:
         """``ganforge sample --out``: write ``samples`` and describe what was written."""
-        raise NotImplementedError
 
 
 def media_writer(kind: str) -> Optional[MediaWriter]:

@@ -7,6 +7,7 @@ needs. Outputs are float32 CPU tensors.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 import os
 from pathlib import Path
 from typing import Any, List, Optional
@@ -25,7 +26,7 @@ INCEPTION_ENV = "GANFORGE_INCEPTION_WEIGHTS"
 INCEPTION_FILE = "pt_inception-2015-12-05-6726825d.pth"
 
 
-class FeatureExtractor(nn.Module):
+class FeatureExtractor(nn.Module, ABC):
     """Base class: frozen, always in eval mode, no gradients."""
 
     name = "base"
@@ -40,8 +41,9 @@ class FeatureExtractor(nn.Module):
         p = next(self.parameters(), None)
         return p.device if p is not None else torch.device("cpu")
 
+    @abstractmethod
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        """Samples in the data's range -> N x F features."""
 
     def probs(self, x: torch.Tensor) -> torch.Tensor:
         raise ConfigError(f"the '{self.name}' extractor has no class probabilities; use 'inception' or 'mnist'")

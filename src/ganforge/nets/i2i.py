@@ -6,6 +6,7 @@ sides must be a multiple of it; tiling pads to it) and ``scale`` (output side / 
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Optional
 
 import torch
@@ -28,7 +29,7 @@ def norm2d(kind: str, channels: int) -> nn.Module:
     raise ValueError(f"unknown norm '{kind}'; choose batch, instance or none")
 
 
-class ImageToImage(nn.Module):
+class ImageToImage(nn.Module, ABC):
     """Base class of generators mapping images (N, C_in, H, W) to images (N, C_out, sH, sW)."""
 
     input_kind = "image"
@@ -43,5 +44,6 @@ class ImageToImage(nn.Module):
             raise ConfigError(f"generator '{name}' translates images and takes no latent/class input; use it with "
                               "objective=pix2pix, cyclegan or superres, or pick a noise generator such as dcgan")
 
-    def forward(self, x: Tensor, y: Optional[Tensor] = None) -> Tensor:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def forward(self, x: Tensor, y: Optional[Tensor] = None) -> Tensor:
+        """N x C x H x W input in [-1, 1] -> the translated images."""

@@ -6,6 +6,7 @@ when the row lacks the statistics it needs (the monitor then leaves its streak a
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
 import torch
@@ -26,7 +27,7 @@ def _num(stats: Mapping[str, Any], key: str) -> Optional[float]:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-class Check:
+class Check(ABC):
     """One condition over the stream. ``test`` returns a message while the condition holds, ""
     while it does not, and None when the row lacks the statistics (the streak is left alone)."""
 
@@ -42,8 +43,9 @@ class Check:
     def patience(self) -> int:
         return getattr(self.cfg, self.patience_key) if self.patience_key else 1
 
+    @abstractmethod
     def test(self, stats: Mapping[str, Any]) -> Optional[str]:
-        raise NotImplementedError
+        """The message while the condition holds, "" while not, None without the statistics."""
 
     def state_dict(self) -> Dict[str, Any]:
         return {}

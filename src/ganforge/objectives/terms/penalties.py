@@ -4,6 +4,7 @@ Each is taken at the clean samples through the objective's ``critic`` (D's whole
 pipeline, see :mod:`ganforge.regularizers`), one value per D input (PacGAN packs add up)."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Optional
 
 import torch
@@ -14,7 +15,7 @@ from .base import LOSS_TERMS, LossTerm, TermInputs
 Tensor = torch.Tensor
 
 
-class GradientPenalty(LossTerm):
+class GradientPenalty(LossTerm, ABC):
     """Base of the input-gradient penalties (weight 10 unless a recipe says otherwise)."""
 
     needs = frozenset({"critic"})
@@ -25,8 +26,9 @@ class GradientPenalty(LossTerm):
     def __init__(self, weight: float = 10.0, **common):
         super().__init__(weight, **common)
 
+    @abstractmethod
     def raw(self, inputs: TermInputs) -> Tensor:
-        raise NotImplementedError
+        """The unweighted penalty for this step's inputs."""
 
     def d_value(self, objective, inputs: TermInputs, logs) -> Optional[Tensor]:
         value = self.raw(inputs)
