@@ -48,9 +48,9 @@ def test_doctor_on_an_interrupted_overfitting_run(tmp_path):
     assert d.best == (150, 100.0) and d.last == (900, 150.0)
     text = format_diagnosis(d)
     lines = text.splitlines()
-    assert lines[0] == f"run {run} (dcgan-mnist): interrupted at step 1000 of 1500, newest checkpoint step 1000"
+    assert lines[0] == f"run {run} (dcgan-mnist): interrupted at step 1,000 of 1,500, newest checkpoint step 1,000"
     assert lines[1] == "fid: best 100 at step 150, last 150 at step 900"
-    assert "  d_overfitting          steps 700-1000 (7)" in lines
+    assert "  d_overfitting          steps 700-1,000 (7)" in lines
     assert "D overfitting: yes, from step 700; r_v peaked at 0.70 at step 600" in lines
     assert ("what to change (d_overfitting): D memorises the 90 training items; augment what D sees (DiffAugment): "
             "augment.name=diffaugment augment.policy=color,translation,cutout") in lines
@@ -63,7 +63,7 @@ def test_doctor_on_a_healthy_finished_run(tmp_path):
     rows = [train_row(s) for s in range(50, 1501, 50)] + [{"step": 1500, "eval": True, "fid": 35.0}]
     run = make_run(tmp_path / "run", rows, checkpoints=(1500,))
     text = format_diagnosis(diagnose(run))
-    assert "finished at step 1500 of 1500" in text and "health: no flags raised" in text
+    assert "finished at step 1,500 of 1,500" in text and "health: no flags raised" in text
     assert "D overfitting: no; r_v peaked at 0.05" in text and "ganforge train" not in text
 
 
@@ -74,7 +74,7 @@ def test_doctor_on_a_run_stopped_by_divergence(tmp_path):
     run = make_run(tmp_path / "run", rows, overrides=["lr_g=10", "lr_d=10", "max_rollbacks=1"], checkpoints=(0,),
                    best=False)
     text = format_diagnosis(diagnose(run))
-    assert "stopped after divergence at step 100 of 1500" in text
+    assert "stopped after divergence at step 100 of 1,500" in text
     assert "rollbacks              1 (step 100 -> 0; learning rates halved each time)" in text
     assert "  divergence             steps 100-100 (1)" in text
     assert f"ganforge train --resume {run} lr_g=0.0002 lr_d=0.0002" in text
@@ -86,7 +86,7 @@ def test_doctor_on_a_run_in_progress_and_checks_that_were_off(tmp_path):
     run = make_run(tmp_path / "run", [train_row(50, overfit=None)], health=health, checkpoints=())
     os.utime(run / "metrics.jsonl")  # just written
     text = format_diagnosis(diagnose(run))
-    assert "in progress at step 50 of 1500, no checkpoint yet" in text
+    assert "in progress at step 50 of 1,500, no checkpoint yet" in text
     assert "D overfitting: not measured (D judges input-output pairs, not lone held-out images)" in text
 
 

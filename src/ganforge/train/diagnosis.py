@@ -217,7 +217,7 @@ def _first_metric(rows: Sequence[Dict[str, Any]]) -> Optional[str]:
 def quality_text(d: Diagnosis) -> Tuple[str, str]:
     """(label, text) on the run's evaluations: best and last value, or why there are none."""
     if d.best is not None:
-        return d.metric, f"best {d.best[1]:.4g} at step {d.best[0]}, last {d.last[1]:.4g} at step {d.last[0]}"
+        return d.metric, f"best {d.best[1]:.4g} at step {d.best[0]:,}, last {d.last[1]:.4g} at step {d.last[0]:,}"
     if d.evaluated:
         return "quality", "no evaluation logged yet"
     return "quality", "no training-time evaluations (metrics=[fid] eval_every=N logs them)"
@@ -231,8 +231,8 @@ def overfit_text(d: Diagnosis) -> Tuple[str, str]:
     if d.overfit_peak is None:
         return label, "not measured (no held-out statistics logged yet)"
     span = next((s for s in d.flags if s.name == "d_overfitting"), None)
-    peak = f"; r_v peaked at {d.overfit_peak[1]:.2f} at step {d.overfit_peak[0]}"
-    return label, f"{'yes, from step ' + str(span.first) if span else 'no'}{peak}"
+    peak = f"; r_v peaked at {d.overfit_peak[1]:.2f} at step {d.overfit_peak[0]:,}"
+    return label, f"{f'yes, from step {span.first:,}' if span else 'no'}{peak}"
 
 
 def advice(d: Diagnosis) -> List[Tuple[str, str, str]]:
@@ -243,17 +243,17 @@ def advice(d: Diagnosis) -> List[Tuple[str, str, str]]:
 
 def format_diagnosis(d: Diagnosis) -> str:
     """A short plain-text diagnosis (the output of ``ganforge doctor``)."""
-    lines = [f"run {d.run} ({d.name}): {d.status} at step {d.step} of {d.steps}"
-             + (f", newest checkpoint step {d.checkpoint}" if d.checkpoint is not None else ", no checkpoint yet"),
+    lines = [f"run {d.run} ({d.name}): {d.status} at step {d.step:,} of {d.steps:,}"
+             + (f", newest checkpoint step {d.checkpoint:,}" if d.checkpoint is not None else ", no checkpoint yet"),
              ": ".join(quality_text(d))]
     if d.healthy:
         lines.append("health: no flags raised")
     else:
         lines.append("health flags (first - last logged step, checks raised):")
         for s in d.flags:
-            lines.append(f"  {s.name:<22} steps {s.first}-{s.last} ({s.count}){'' if s.active else ', cleared since'}")
+            lines.append(f"  {s.name:<22} steps {s.first:,}-{s.last:,} ({s.count}){'' if s.active else ', cleared since'}")
         if d.rollbacks:
-            moves = ", ".join(f"{start} -> {back}" for back, start in d.rollbacks)
+            moves = ", ".join(f"{start:,} -> {back:,}" for back, start in d.rollbacks)
             lines.append(f"  {'rollbacks':<22} {len(d.rollbacks)} (step {moves}; learning rates halved each time)")
     lines.append(": ".join(overfit_text(d)))
     for name, why in d.checks_off.items():
