@@ -79,12 +79,16 @@ def train_steps(recipe: str, seed: int, steps: int, extra: List[str], out: Path)
 
 def train_for_budget(recipe: str, seed: int, budget: float, extra: List[str], root: Path,
                      probe_steps: int = 20) -> Dict[str, Any]:
-    """Train ``recipe`` for about ``budget`` CPU seconds of training steps: a short probe run of
-    the same schedule gives CPU seconds per generator step, the real run gets budget / that."""
+    """Train ``recipe`` for about ``budget`` CPU seconds of training steps. Two short probe runs of
+    the same schedule (5 and 5 + ``probe_steps`` steps) give the marginal CPU seconds per generator
+    step, first-step warm-up excluded (one probe alone overestimates cheap steps by half); the real
+    run gets budget / that."""
     from ganforge.config import resolve_config
 
-    probe = train_steps(recipe, seed, probe_steps, extra, root / "probe")
-    per_step = _timing(probe)["training steps"]["cpu_s"] / probe_steps
+    warm = 5
+    cpu = {n: _timing(train_steps(recipe, seed, n, extra, root / f"probe{n}"))["training steps"]["cpu_s"]
+           for n in (warm, warm + probe_steps)}
+    per_step = max((cpu[warm + probe_steps] - cpu[warm]) / probe_steps, 1e-4)
     steps = max(probe_steps, int(budget / per_step))
     run = train_steps(recipe, seed, steps, extra, root / "run")
     train_cpu = _timing(run)["training steps"]["cpu_s"]
