@@ -56,6 +56,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/ganforge/weights")
     args = ap.parse_args()
+    if args.train_size < 1 or args.epochs < 1 or args.batch_size < 1:
+        ap.error("--train-size, --epochs and --batch-size must be at least 1")
 
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
@@ -63,7 +65,7 @@ def main() -> None:
     held = load_dataset("notes", size=2000, seed=2)
     net = AudioNet()
     with torch.no_grad():  # input standardization from the training clips
-        mel = log_mel(train.get(torch.arange(500))[0], SAMPLE_RATE, N_MELS)
+        mel = log_mel(train.get(torch.arange(min(500, len(train))))[0], SAMPLE_RATE, N_MELS)
         net.mel_mean.fill_(mel.mean())
         net.mel_std.fill_(mel.std())
 
