@@ -123,7 +123,7 @@ class DOverfitting(Check):
             return None
         if r_v < self.cfg.overfit_threshold:
             return ""
-        return (f"D scores held-out real images {r_v:.2f} of the way from its training images to fakes "
+        return (f"D scores held-out real samples {r_v:.2f} of the way from its training samples to fakes "
                 f"(r_v; 0 = no overfitting): it is memorising the training set")
 
 
