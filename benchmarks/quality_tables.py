@@ -127,7 +127,8 @@ PRINTERS = {"families": families_table, "default-run": default_run_table, "limit
 
 
 def print_tables(rows: Sequence[Dict[str, Any]]) -> None:
-    """One table per benchmark mode found in ``rows``, then the machine line of the first row."""
+    """One table per benchmark mode found in ``rows``, then one machine line per distinct machine
+    (the same machine run with another ``--jobs`` is another line)."""
     if not rows:
         print("no results")
         return
@@ -138,4 +139,9 @@ def print_tables(rows: Sequence[Dict[str, Any]]) -> None:
         print(f"\n#### {TITLES.get(mode, mode)}{extra}\n")
         PRINTERS[mode](groups)
     print()
-    print_machine(rows[0].get("machine", {}))
+    machines = []
+    for r in rows:
+        if r.get("machine", {}) not in machines:
+            machines.append(r.get("machine", {}))
+    for info in machines:
+        print_machine(info)
