@@ -29,6 +29,21 @@ def one_thread() -> None:
     torch.set_num_threads(1)
 
 
+def die_with_parent(poll_s: float = 5.0) -> None:
+    """Exit this worker once its parent is gone (a killed benchmark must not leave runs behind
+    that spend the CPU its next invocation measures with)."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _evaluator(data: str = "mnist", image_size: int = 32, n: int = EVAL_N):
     from ganforge.data import load_dataset
     from ganforge.metrics.run_evaluator import RunEvaluator
@@ -157,6 +172,7 @@ def _last_step(run: Path) -> int:
 def run_task(task: Dict[str, Any]) -> Dict[str, Any]:
     """Worker entry point: dispatch one task dict (see quality.py's ``tasks``) and time it."""
     one_thread()
+    die_with_parent()
     start = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(task["keep_dir"]) if task.get("keep_dir") else Path(tmp)  # --keep-runs
