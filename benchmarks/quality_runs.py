@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -32,8 +33,6 @@ def one_thread() -> None:
 def die_with_parent(poll_s: float = 5.0) -> None:
     """Exit this worker once its parent is gone (a killed benchmark must not leave runs behind
     that spend the CPU its next invocation measures with)."""
-    import threading
-
     parent = os.getppid()
 
     def watch() -> None:

@@ -46,7 +46,7 @@ class HealthHook(Hook):
 
 
 class SampleHook(Hook):
-    """``samples/step-XXXXXXXX.png`` every ``sample_every`` steps and at the end (rank 0)."""
+    """``samples/step-00001000.png`` (the step in eight digits) every ``sample_every`` steps and at the end (rank 0)."""
 
     name = "sampling"
 

@@ -36,8 +36,8 @@ class FixedBatch:
 
 
 def save_samples(view) -> None:
-    """Write ``samples/step-XXXXXXXX.png`` from the EMA generator of a run (a TrainingView) and
-    refresh the loss curves."""
+    """Write ``samples/step-00001000.png`` (the step in eight digits) from the EMA generator of a
+    run (a TrainingView) and refresh the loss curves."""
     fixed, step, dataset, run_dir = view.fixed, view.step, view.dataset, view.run_dir
     out, nrow = view.objective.sample_panel(fixed.z, generate(view.sampler, fixed.z, fixed.labels))
     path = run_dir / "samples" / f"step-{step:08d}.png"
