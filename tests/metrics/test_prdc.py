@@ -64,3 +64,9 @@ def test_prdc_errors():
         precision_recall(REAL, FAKE, k=4)  # only 4 fakes: k must be < 4
     with pytest.raises(DataError):
         prdc(np.ones((10, 2)), np.ones((10, 3)))
+
+
+def test_precomputed_real_radii_give_the_same_scores():
+    rng = np.random.default_rng(0)
+    real, fake = rng.normal(size=(60, 4)), rng.normal(0.3, 1.2, size=(50, 4))
+    assert precision_recall(real, fake, k=3, real_radii=knn_radii(real, 3)) == precision_recall(real, fake, k=3)

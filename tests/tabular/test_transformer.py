@@ -162,3 +162,31 @@ def test_decoding_draws_categories_from_generator_probabilities():
     assert (drawn == "red").mean() == pytest.approx(0.8, abs=0.03)
     assert (drawn == "green").sum() == 0
     assert (tr.inverse(m)["colour"] == "red").all()  # no rng: arg-max
+
+
+def test_spherical_mixture_equals_ctgans_full_covariance_fit():
+    """On one feature, sklearn's spherical BayesianGaussianMixture (used for speed) computes what
+    CTGAN's default full-covariance fit computes (ctgan/data_transformer.py: rdt's
+    ClusterBasedNormalizer, a BayesianGaussianMixture with covariance_type "full")."""
+    import warnings
+
+    from sklearn.mixture import BayesianGaussianMixture
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(-5, 1, 600), rng.normal(4, 0.5, 400), rng.exponential(2, 300) + 10])
+    fits = {}
+    for cov in ("full", "spherical"):
+        mixture = BayesianGaussianMixture(n_components=10, weight_concentration_prior_type="dirichlet_process",
+                                          weight_concentration_prior=1e-3, n_init=1, max_iter=100, random_state=0,
+                                          covariance_type=cov)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mixture.fit(values.reshape(-1, 1))
+        fits[cov] = (mixture.weights_, mixture.means_.ravel(), mixture.covariances_.ravel())
+    for a, b in zip(fits["full"], fits["spherical"]):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    norm = ModeNormalizer.fit(values, max_modes=10, max_rows=5000, seed=0)
+    w, mu, var = fits["full"]
+    keep = w > 0.005
+    np.testing.assert_allclose(norm.means[:keep.sum()], mu[keep], rtol=1e-9)
+    np.testing.assert_allclose(norm.stds[:keep.sum()], np.sqrt(var[keep]), rtol=1e-9)

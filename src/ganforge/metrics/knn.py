@@ -78,14 +78,16 @@ def _cross(r: np.ndarray, f: np.ndarray, r_radius: np.ndarray, f_radius: np.ndar
     return fake_in_real, hits, real_in_fake, real_covered
 
 
-def precision_recall(real: Any, fake: Any, k: int = 3) -> Dict[str, float]:
+def precision_recall(real: Any, fake: Any, k: int = 3, real_radii: np.ndarray | None = None) -> Dict[str, float]:
     """Improved precision and recall.
 
     real: N x D, fake: M x D. precision = share of fakes inside some real k-NN ball; recall = share of
-    reals inside some fake k-NN ball. Returns {"precision", "recall"} in [0, 1].
+    reals inside some fake k-NN ball. Returns {"precision", "recall"} in [0, 1]. ``real_radii``:
+    ``knn_radii(real, k)`` when the caller already has it (a fixed real set scored many times).
     """
     r, f = _check_pair(real, fake)
-    fake_in_real, _, real_in_fake, _ = _cross(r, f, knn_radii(r, k), knn_radii(f, k))
+    r_radius = knn_radii(r, k) if real_radii is None else np.asarray(real_radii)
+    fake_in_real, _, real_in_fake, _ = _cross(r, f, r_radius, knn_radii(f, k))
     return {"precision": float(fake_in_real.mean()), "recall": float(real_in_fake.mean())}
 
 

@@ -16,7 +16,7 @@ from torch import nn
 
 from ..metrics.run_evaluator import auto_extractor
 from ..metrics import create_extractor
-from ..metrics.knn import precision_recall
+from ..metrics.knn import knn_radii, precision_recall
 from .health_stats import ada_overfit, diversity_ratio, generator_signal
 
 Tensor = torch.Tensor
@@ -71,6 +71,9 @@ class HealthProbe:
         self.features = feature_fn(dataset, extractor)
         self.reference = self.features(self._real(self.reference_rows)[0].to(self.device))
         self.real_feats = self.features(self._real(self.train_rows)[0].to(self.device))
+        # The real batch's scores are the fixed yardstick of every check: computed once.
+        self.reference_radii = knn_radii(self.reference, 3) if len(self.reference) > 3 else None
+        self.real_q = self._quality(self.real_feats) if self.reference_radii is not None else None
         self.d_checks = len(self.holdout_rows) > 0 and self._scores(self._real(self.train_rows[:2])) is not None
 
     def _real(self, rows: Tensor):
@@ -100,6 +103,9 @@ class HealthProbe:
             finally:
                 net.train(was)
 
+    def _quality(self, feats: Tensor) -> Dict[str, float]:
+        return precision_recall(self.reference, feats, real_radii=self.reference_radii)
+
     def measure(self) -> Dict[str, float]:
         """One check's statistics: ``d_train``, ``d_holdout``, ``d_gen`` (mean D outputs),
         ``overfit`` (r_v) and ``g_signal`` when D judges lone samples and data is held out;
@@ -119,7 +125,9 @@ class HealthProbe:
         feats = self.features(self._fakes(gen, train_mode=False))
         if not bool(torch.isfinite(feats).all()):  # a diverged G: the divergence check speaks
             return stats
-        fake_q, real_q = precision_recall(self.reference, feats), precision_recall(self.reference, self.real_feats)
+        if self.real_q is None:  # too few reference rows for k-NN balls
+            return stats
+        fake_q, real_q = self._quality(feats), self.real_q
         stats["recall"] = fake_q["recall"] / max(real_q["recall"], 1e-12)
         stats["precision"] = fake_q["precision"] / max(real_q["precision"], 1e-12)
         stats["diversity"] = diversity_ratio(feats, self.real_feats)
