@@ -5,6 +5,7 @@ scored with one protocol, beside two reference rows measured in the same run.
     python benchmarks/quality.py --recipes dcgan-mnist,sngan-mnist --budget 300 --seeds 3 --jobs 2
     python benchmarks/quality.py --limited                  # 500 digits: no remedy vs each remedy, 3 seeds, 300 CPU-s
     python benchmarks/quality.py --stacked                  # Stacked MNIST modes (PacGAN protocol), 3 seeds, 300 CPU-s
+    python benchmarks/quality.py --limited --steps 6000     # every row the same generator steps (papers' protocol)
     python benchmarks/quality.py --default-run              # `ganforge train` as shipped vs the previous default
     python benchmarks/quality.py --from-results benchmarks/results/quality.jsonl   # print saved rows again
 
@@ -65,23 +66,24 @@ def tasks(args) -> List[Dict[str, Any]]:
         recipes = {"dcgan-mnist (default)": "dcgan-mnist", "previous default (frozen copy)": PREVIOUS_DEFAULT}
         return [{"mode": "default-run", "kind": "shipped", "row": row, "recipe": r, "seed": s}
                 for row, r in recipes.items() for s in seeds]
+    # --steps: a fixed number of generator steps per row instead of a CPU budget
+    length = {"steps": args.steps} if args.steps else {"budget": args.budget}
     if args.limited:
         return [{"mode": "limited", "kind": "recipe", "row": row, "recipe": args.limited_recipe, "seed": s,
-                 "budget": args.budget, "extra": LIMITED_DATA + extra}
-                for row, extra in REMEDIES.items() for s in seeds]
+                 **length, "extra": LIMITED_DATA + extra} for row, extra in REMEDIES.items() for s in seeds]
     if args.stacked:
-        return [{"mode": "stacked", "kind": "recipe", "row": row, "recipe": r, "seed": s, "budget": args.budget,
+        return [{"mode": "stacked", "kind": "recipe", "row": row, "recipe": r, "seed": s, **length,
                  "extra": extra} for row, (r, extra) in STACKED.items() for s in seeds]
     out = [{"mode": "families", "kind": "real", "row": "real vs real (held-out digits)", "seed": 0}]
     out += [{"mode": "families", "kind": "handwritten", "row": "hand-written DCGAN (pytorch/examples)", "seed": s,
              "budget": args.budget} for s in seeds]
-    out += [{"mode": "families", "kind": "recipe", "row": r, "recipe": r, "seed": s, "budget": args.budget}
+    out += [{"mode": "families", "kind": "recipe", "row": r, "recipe": r, "seed": s, **length}
             for r in args.recipes.split(",") for s in seeds]
     return out
 
 
 def task_key(task: Dict[str, Any]) -> str:
-    keys = ("mode", "kind", "row", "recipe", "seed", "budget", "extra")
+    keys = ("mode", "kind", "row", "recipe", "seed", "budget", "extra") + (("steps",) if task.get("steps") else ())
     return json.dumps({k: task.get(k) for k in keys}, sort_keys=True)
 
 
@@ -119,6 +121,8 @@ def main(argv=None) -> int:
                     help="CPU seconds of training per run (default 600; 300 for --limited/--stacked)")
     ap.add_argument("--seeds", type=int, default=None, help="seeds per row (default 2; 3 for --limited/--stacked)")
     ap.add_argument("--jobs", type=int, default=1, help="runs at once, one torch thread each")
+    ap.add_argument("--steps", type=int, default=None,
+                    help="train every recipe row for this many generator steps instead of a CPU budget")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--limited", action="store_true", help="500 digits (10%%): no remedy vs each remedy")
     mode.add_argument("--stacked", action="store_true", help="Stacked MNIST mode coverage, 26,000 samples")

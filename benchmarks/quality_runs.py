@@ -97,13 +97,18 @@ def train_for_budget(recipe: str, seed: int, budget: float, extra: List[str], ro
     the same schedule (5 and 5 + ``probe_steps`` steps) give the marginal CPU seconds per generator
     step, first-step warm-up excluded (one probe alone overestimates cheap steps by half); the real
     run gets budget / that."""
-    from ganforge.config import resolve_config
-
     warm = 5
     cpu = {n: _timing(train_steps(recipe, seed, n, extra, root / f"probe{n}"))["training steps"]["cpu_s"]
            for n in (warm, warm + probe_steps)}
     per_step = max((cpu[warm + probe_steps] - cpu[warm]) / probe_steps, 1e-4)
-    steps = max(probe_steps, int(budget / per_step))
+    return train_for_steps(recipe, seed, max(probe_steps, int(budget / per_step)), extra, root)
+
+
+def train_for_steps(recipe: str, seed: int, steps: int, extra: List[str], root: Path) -> Dict[str, Any]:
+    """Train ``recipe`` for exactly ``steps`` generator steps and score it (``--steps``: every row
+    sees the same number of images, the papers' protocol; the CPU cost per step is a column)."""
+    from ganforge.config import resolve_config
+
     run = train_steps(recipe, seed, steps, extra, root / "run")
     train_cpu = _timing(run)["training steps"]["cpu_s"]
     return {"steps": steps, "train_cpu_s": train_cpu, "cpu_s_per_1k_steps": 1000 * train_cpu / steps,
@@ -177,7 +182,9 @@ def run_task(task: Dict[str, Any]) -> Dict[str, Any]:
         root = Path(task["keep_dir"]) if task.get("keep_dir") else Path(tmp)  # --keep-runs
         root.mkdir(parents=True, exist_ok=True)
         kind = task["kind"]
-        if kind == "recipe":
+        if kind == "recipe" and task.get("steps"):
+            out = train_for_steps(task["recipe"], task["seed"], int(task["steps"]), task.get("extra", []), root)
+        elif kind == "recipe":
             out = train_for_budget(task["recipe"], task["seed"], task["budget"], task.get("extra", []), root)
         elif kind == "handwritten":
             out = handwritten(task["seed"], task["budget"], task.get("data_options"))

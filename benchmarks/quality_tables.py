@@ -100,13 +100,14 @@ def default_run_table(groups) -> None:
 
 def limited_table(groups) -> None:
     base = _median(groups.get("nothing", []), "fid")
-    header = ["remedy", "seeds", "steps", "FID (median, range)", "FID vs nothing", "KID", "precision", "recall",
-              "coverage"]
+    header = ["remedy", "seeds", "steps", "CPU s / 1k steps", "FID (median, range)", "FID vs nothing", "KID",
+              "precision", "recall", "coverage"]
     body = []
     for label, runs in groups.items():
         fid = _median(runs, "fid")
         change = "" if base is None or fid is None or label == "nothing" else f"{100 * (fid - base) / base:+.0f}%"
-        body.append([label, str(len(runs)), _fmt(_median(runs, "steps")), median_range(runs, "fid"), change,
+        body.append([label, str(len(runs)), _fmt(_median(runs, "steps")), _fmt(_median(runs, "cpu_s_per_1k_steps"), 1),
+                     median_range(runs, "fid"), change,
                      median_range(runs, "kid", 3), median_range(runs, "precision", 3), median_range(runs, "recall", 3),
                      median_range(runs, "coverage", 3)])
     _table(header, body)
@@ -134,8 +135,10 @@ def print_tables(rows: Sequence[Dict[str, Any]]) -> None:
         return
     for mode, groups in grouped(rows).items():
         budget = _median([r for g in groups.values() for r in g], "budget")
+        fixed = budget is None and mode != "default-run" and _median([r for g in groups.values() for r in g], "steps")
         seeds = max(len(runs) for runs in groups.values())
-        extra = (f", {budget:.0f} CPU-s of training per run" if budget else "") + f", {seeds} seed{'s' * (seeds > 1)}"
+        extra = ((f", {budget:.0f} CPU-s of training per run" if budget else "")
+                 + (f", {fixed:.0f} generator steps per run" if fixed else "") + f", {seeds} seed{'s' * (seeds > 1)}")
         print(f"\n#### {TITLES.get(mode, mode)}{extra}\n")
         PRINTERS[mode](groups)
     print()

@@ -27,7 +27,7 @@ def bench():
 def test_family_mode_has_both_reference_rows_and_every_family(bench):
     class A:
         default_run = limited = stacked = False
-        seeds, budget, recipes = 2, 600.0, ",".join(bench.FAMILIES)
+        seeds, budget, steps, recipes = 2, 600.0, None, ",".join(bench.FAMILIES)
 
     tasks = bench.tasks(A)
     rows = {t["row"] for t in tasks}
@@ -40,7 +40,7 @@ def test_family_mode_has_both_reference_rows_and_every_family(bench):
 def test_limited_mode_trains_each_remedy_on_500_digits(bench):
     class A:
         default_run = stacked = False
-        limited, seeds, budget, limited_recipe = True, 3, 300.0, "dcgan-mnist"
+        limited, seeds, budget, steps, limited_recipe = True, 3, 300.0, None, "dcgan-mnist"
 
     tasks = bench.tasks(A)
     assert {t["row"] for t in tasks} == set(bench.REMEDIES) and len(tasks) == 3 * len(bench.REMEDIES)
@@ -50,6 +50,19 @@ def test_limited_mode_trains_each_remedy_on_500_digits(bench):
     assert resolve_config("dcgan-mnist", nothing).objective.kwargs()["regularizer"] == "none"
     r1 = next(t for t in tasks if t["row"].startswith("R1"))["extra"]
     assert resolve_config("dcgan-mnist", r1).objective.kwargs()["regularizer"] == "r1"
+
+
+def test_fixed_steps_replace_the_budget_and_are_a_different_run(bench):
+    class A:
+        default_run = stacked = False
+        limited, seeds, budget, steps, limited_recipe = True, 1, 300.0, 6000, "dcgan-mnist"
+
+    fixed = bench.tasks(A)
+    assert all(t["steps"] == 6000 and "budget" not in t for t in fixed)
+    A.steps = None
+    budgeted = bench.tasks(A)
+    assert all(t["budget"] == 300.0 and "steps" not in t for t in budgeted)
+    assert not {bench.task_key(t) for t in fixed} & {bench.task_key(t) for t in budgeted}
 
 
 def test_results_are_printed_again_and_finished_runs_skipped(bench, tmp_path, capsys):
