@@ -1,10 +1,12 @@
 """The table encoding: typing, mode-specific normalization round trips, one-hots, missing values."""
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.mixture import BayesianGaussianMixture
 
 from ganforge.errors import ConfigError, DataError
 from ganforge.nets import create_model
@@ -168,10 +170,6 @@ def test_spherical_mixture_equals_ctgans_full_covariance_fit():
     """On one feature, sklearn's spherical BayesianGaussianMixture (used for speed) computes what
     CTGAN's default full-covariance fit computes (ctgan/data_transformer.py: rdt's
     ClusterBasedNormalizer, a BayesianGaussianMixture with covariance_type "full")."""
-    import warnings
-
-    from sklearn.mixture import BayesianGaussianMixture
-
     rng = np.random.default_rng(3)
     values = np.concatenate([rng.normal(-5, 1, 600), rng.normal(4, 0.5, 400), rng.exponential(2, 300) + 10])
     fits = {}

@@ -22,6 +22,7 @@ from .health_stats import ada_overfit, diversity_ratio, generator_signal
 Tensor = torch.Tensor
 FEATURE_REFERENCE = 1000  # real items whose k-NN balls the fakes must reach
 PROBE_BATCH = 256  # fixed fakes / real batch per check
+PR_K = 3  # k of the k-NN balls for precision / recall (Kynkaanniemi et al.'s default)
 
 
 @contextmanager
@@ -72,7 +73,7 @@ class HealthProbe:
         self.reference = self.features(self._real(self.reference_rows)[0].to(self.device))
         self.real_feats = self.features(self._real(self.train_rows)[0].to(self.device))
         # The real batch's scores are the fixed yardstick of every check: computed once.
-        self.reference_radii = knn_radii(self.reference, 3) if len(self.reference) > 3 else None
+        self.reference_radii = knn_radii(self.reference, PR_K) if len(self.reference) > PR_K else None
         self.real_q = self._quality(self.real_feats) if self.reference_radii is not None else None
         self.d_checks = len(self.holdout_rows) > 0 and self._scores(self._real(self.train_rows[:2])) is not None
 
@@ -104,7 +105,7 @@ class HealthProbe:
                 net.train(was)
 
     def _quality(self, feats: Tensor) -> Dict[str, float]:
-        return precision_recall(self.reference, feats, real_radii=self.reference_radii)
+        return precision_recall(self.reference, feats, k=PR_K, real_radii=self.reference_radii)
 
     def measure(self) -> Dict[str, float]:
         """One check's statistics: ``d_train``, ``d_holdout``, ``d_gen`` (mean D outputs),
