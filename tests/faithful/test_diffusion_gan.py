@@ -45,6 +45,31 @@ def test_timestep_head_is_the_reference_mapping_and_projection():
     assert torch.allclose(head(h, t), reference_epilogue(head, h, t), atol=1e-5)
 
 
+def test_timestep_head_maps_repeated_steps_once_with_the_per_sample_values_and_gradients():
+    torch.manual_seed(0)
+    head = TimestepHead(features=16, t_dim=1)
+    with torch.no_grad():
+        for p in head.parameters():
+            if p.dim() == 1:
+                p.normal_()
+    h, t = torch.randn(9, 16, requires_grad=True), torch.tensor([0, 7, 0, 0, 7, 300, 0, 300, 5])
+    ours = head(h, t)
+    ours_grads = torch.autograd.grad(ours.square().sum(), [h, *head.parameters()])
+    ref = reference_epilogue(head, h, t)
+    ref_grads = torch.autograd.grad(ref.square().sum(), [h, *head.parameters()])
+    assert torch.allclose(ours, ref, atol=1e-5)
+    for a, b in zip(ours_grads, ref_grads):
+        assert torch.allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_projection_width_is_the_discriminators_last_width():
+    """The reference's cmap_dim = channels_dict[4]: DCGAN's head reads the flattened 4x4 map, so
+    its projection is its 4x4 width, not the 16x longer feature vector."""
+    d = create_model("dcgan", "discriminator", shape=(1, 32, 32), num_classes=0, width=32, t_dim=1)
+    assert d.head.cmap_dim == 128 and d.head.out.weight.shape == (128, 128 * 16)
+    assert TimestepHead(features=1024, t_dim=1).cmap_dim == 512  # channel_max
+
+
 def test_every_family_that_supports_diffusion_takes_t_and_uses_it():
     takes_t = [n for n in DISCRIMINATORS.names() if "t_dim" in inspect.signature(DISCRIMINATORS.get(n)).parameters]
     assert takes_t == T_FAMILIES

@@ -78,7 +78,8 @@ class DCGANDiscriminator(nn.Module):
                        _d_norm(norm, ch * 2), nn.LeakyReLU(0.2, True)]
             ch *= 2
         self.body = nn.Sequential(*layers)
-        self.head = make_head(ch * 16, t_dim, maybe_sn(nn.Linear(ch * 16, 1), spectral_norm))
+        # Diffusion-GAN's projection width is D's 4x4 width (the reference's channels_dict[4])
+        self.head = make_head(ch * 16, t_dim, maybe_sn(nn.Linear(ch * 16, 1), spectral_norm), cmap_dim=ch)
         self.projection = Projection(num_classes, ch * 16, spectral_norm) if num_classes else None
         init_dcgan(self)
 

@@ -12,6 +12,7 @@ of one, and the logit is their projection onto cmap scaled by 1/sqrt(cmap_dim)
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -44,11 +45,13 @@ class TimestepMapping(nn.Module):
 
 class TimestepHead(nn.Module):
     """Replaces a discriminator's linear head: features (N, F) and steps t (N,) -> logits (N,)
-    = <out(h), mapping(t)> / sqrt(cmap_dim), with cmap_dim = min(F, 512)."""
+    = <out(h), mapping(t)> / sqrt(cmap_dim). ``cmap_dim``: the reference's channels_dict[4], the
+    discriminator's width at its last resolution (a head that reads a flattened map passes it),
+    default F; at most 512."""
 
-    def __init__(self, features: int, t_dim: int = 1, spectral_norm: bool = False):
+    def __init__(self, features: int, t_dim: int = 1, spectral_norm: bool = False, cmap_dim: Optional[int] = None):
         super().__init__()
-        self.cmap_dim = min(features, MAX_CMAP_DIM)
+        self.cmap_dim = min(features if cmap_dim is None else cmap_dim, MAX_CMAP_DIM)
         self.out = maybe_sn(EqualLinear(features, self.cmap_dim), spectral_norm)
         self.mapping = TimestepMapping(self.cmap_dim, t_dim)
 
@@ -56,12 +59,16 @@ class TimestepHead(nn.Module):
         """h: (N, F), t: (N,) steps or None for clean images (t = 0, as rejection sampling needs)."""
         if t is None:
             t = torch.zeros(h.shape[0], device=h.device)
-        return (self.out(h) * self.mapping(t)).sum(dim=1) / math.sqrt(self.cmap_dim)
+        # t takes few values (a pool of 64 steps, half of them 0): map each distinct one once.
+        # The same products as mapping every sample, and the same gradients (index_select sums them).
+        steps, index = torch.unique(t.reshape(t.shape[0], -1), dim=0, return_inverse=True)
+        cmap = self.mapping(steps).index_select(0, index)
+        return (self.out(h) * cmap).sum(dim=1) / math.sqrt(self.cmap_dim)
 
 
-def make_head(features: int, t_dim: int, linear: nn.Module) -> nn.Module:
+def make_head(features: int, t_dim: int, linear: nn.Module, cmap_dim: Optional[int] = None) -> nn.Module:
     """The family's own one-output ``linear`` head, or a :class:`TimestepHead` when ``t_dim``."""
-    return TimestepHead(features, t_dim, _has_sn(linear)) if t_dim else linear
+    return TimestepHead(features, t_dim, _has_sn(linear), cmap_dim) if t_dim else linear
 
 
 def head_logits(head: nn.Module, h: Tensor, t) -> Tensor:
