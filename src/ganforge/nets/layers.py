@@ -99,7 +99,10 @@ class EqualLinear(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         bias = self.bias * self.lr_mul if self.bias is not None else None
-        return F.linear(x, self.weight * self.scale, bias)
+        weight = self.weight  # read once: a spectral-norm parametrization recomputes it on access
+        if x.numel() < weight.numel():  # scale the smaller operand: the same product, less work
+            return F.linear(x * self.scale, weight, bias)
+        return F.linear(x, weight * self.scale, bias)
 
 
 class EqualConv2d(nn.Module):
