@@ -50,6 +50,7 @@ REMEDIES: Dict[str, List[str]] = {
     "Diffusion-GAN noise": ["augment.name=diffusion"],
     "R1 (gamma 1, lazy every 16)": ["regularizer=r1", "reg_weight=1", "reg_every=16"],
 }
+STACKED_FLOOR = "real stacks (held-out digits: the floor)"
 # Stacked MNIST rows: (recipe, overrides). The baselines are the plain DCGAN of the previous default
 # recipe on Stacked MNIST, alone and with PacGAN's packing of 2, at the same CPU budget.
 STACKED = {
@@ -72,7 +73,8 @@ def tasks(args) -> List[Dict[str, Any]]:
         return [{"mode": "limited", "kind": "recipe", "row": row, "recipe": args.limited_recipe, "seed": s,
                  **length, "extra": LIMITED_DATA + extra} for row, extra in REMEDIES.items() for s in seeds]
     if args.stacked:
-        return [{"mode": "stacked", "kind": "recipe", "row": row, "recipe": r, "seed": s, **length,
+        real = [{"mode": "stacked", "kind": "real", "row": STACKED_FLOOR, "seed": s} for s in seeds]
+        return real + [{"mode": "stacked", "kind": "recipe", "row": row, "recipe": r, "seed": s, **length,
                  "extra": extra} for row, (r, extra) in STACKED.items() for s in seeds]
     out = [{"mode": "families", "kind": "real", "row": "real vs real (held-out digits)", "seed": 0}]
     out += [{"mode": "families", "kind": "handwritten", "row": "hand-written DCGAN (pytorch/examples)", "seed": s,

@@ -152,6 +152,23 @@ def real_vs_real() -> Dict[str, Any]:
     return {"n": len(fake), **scores}
 
 
+def stacked_real(seed: int) -> Dict[str, Any]:
+    """The Stacked MNIST floor: 26,000 real stacks of the 1,000 digits the classifier never saw
+    (100 per class, so every mode is equally likely), drawn with ``seed``: what sampling noise and
+    the classifier's errors alone put on the mode count and the KL."""
+    from ganforge.data.embedded import embedded_digits
+    from ganforge.metrics.mnist_net import heldout_mask
+    from ganforge.metrics.stacked_mnist import DEFAULT_SAMPLES, stacked_mnist_modes
+
+    digits, labels = embedded_digits()
+    held = digits[torch.as_tensor(heldout_mask(labels.numpy()))]
+    idx = torch.randint(len(held), (DEFAULT_SAMPLES, 3), generator=torch.Generator().manual_seed(seed))
+    x = held[idx].reshape(DEFAULT_SAMPLES, 3, *held.shape[-2:])
+    if x.shape[-1] != 32:
+        x = torch.nn.functional.interpolate(x, size=(32, 32), mode="bilinear", align_corners=False).clamp(-1, 1)
+    return {"n": DEFAULT_SAMPLES, **stacked_mnist_modes(x)}
+
+
 def as_shipped(recipe: str, seed: int, root: Path) -> Dict[str, Any]:
     """``ganforge train RECIPE seed=S`` exactly as a user runs it (its own evaluations, samples,
     checkpoints and report) in a fresh process with one torch thread and an empty cache, so data
@@ -188,6 +205,8 @@ def run_task(task: Dict[str, Any]) -> Dict[str, Any]:
             out = train_for_budget(task["recipe"], task["seed"], task["budget"], task.get("extra", []), root)
         elif kind == "handwritten":
             out = handwritten(task["seed"], task["budget"], task.get("data_options"))
+        elif kind == "real" and task["mode"] == "stacked":
+            out = stacked_real(task["seed"])
         elif kind == "real":
             out = real_vs_real()
         elif kind == "shipped":

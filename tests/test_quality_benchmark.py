@@ -65,6 +65,29 @@ def test_fixed_steps_replace_the_budget_and_are_a_different_run(bench):
     assert not {bench.task_key(t) for t in fixed} & {bench.task_key(t) for t in budgeted}
 
 
+def test_stacked_mode_has_a_real_floor_row_per_seed(bench):
+    class A:
+        default_run = limited = False
+        stacked, seeds, budget, steps = True, 3, 300.0, None
+
+    tasks = bench.tasks(A)
+    floor = [t for t in tasks if t["kind"] == "real"]
+    assert [t["seed"] for t in floor] == [0, 1, 2] and {t["row"] for t in floor} == {bench.STACKED_FLOOR}
+    assert {t["row"] for t in tasks if t["kind"] == "recipe"} == set(bench.STACKED)
+
+
+@pytest.mark.slow
+def test_stacked_floor_is_sampling_noise(bench):
+    sys.path.insert(0, str(BENCH))
+    try:
+        from quality_runs import stacked_real
+    finally:
+        sys.path.remove(str(BENCH))
+    real = stacked_real(0)
+    # 26 stacks per mode on average: sampling noise alone gives KL ~ 999 / (2 * 26,000) = 0.019
+    assert real["modes_covered"] == 1000 and 0.015 < real["kl_to_uniform"] < 0.03
+
+
 def test_results_are_printed_again_and_finished_runs_skipped(bench, tmp_path, capsys):
     path = tmp_path / "r.jsonl"
     machine = {"cpu": "test", "cores": 2}
