@@ -25,6 +25,9 @@ class LossFamily:
     smoothable: bool = False  # one-sided label smoothing is defined for this family
     g_needs_real: bool = False  # g_loss compares fakes with real logits (relativistic)
     sign_is_verdict: bool = True  # logit > 0 means "real" (false for Wasserstein critics, whose offset is free)
+    # D's logit is trained as the log-odds that a sample is real (the cross-entropy losses), so its
+    # size is a probability: a logit of 6 is 99.75% sure
+    log_odds: bool = False
     # d_loss = s * (crit(real, 1) + crit(fake, 0)) and g_loss = s * crit(fake, 1) for the family's
     # per-sample criterion; s = 1/2 for lsgan, whose paper halves the squares.
     criterion_scale: float = 1.0
@@ -51,12 +54,14 @@ register_loss("ns", LossFamily(
     d_loss=lambda real, fake, smoothing=0.0: (_bce_real(real, smoothing).mean() + F.softplus(fake).mean()),
     g_loss=lambda fake, real=None: F.softplus(-fake).mean(),
     smoothable=True,
+    log_odds=True,
 ))
 register_loss("minimax", LossFamily(
     d_loss=lambda real, fake, smoothing=0.0: (_bce_real(real, smoothing).mean() + F.softplus(fake).mean()),
     # G minimises log(1 - D(G(z))) = -softplus(fake): saturates when D wins, kept for completeness.
     g_loss=lambda fake, real=None: -F.softplus(fake).mean(),
     smoothable=True,
+    log_odds=True,
 ))
 register_loss("hinge", LossFamily(
     d_loss=lambda real, fake, smoothing=0.0: F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean(),

@@ -123,10 +123,32 @@ def test_d_overfitting_from_the_held_out_split():
     assert run(critic, stream(3, overfit=0.9))[-1][0].overrides == ["n_critic=1"]
 
 
-def test_d_winning_without_overfitting_is_not_flagged():
-    # D separates real from fake perfectly, but scores held-out reals like training reals
-    rows = stream(30, d_real=8.0, d_fake=-8.0, overfit=0.02)
+def test_d_winning_training_batches_without_overfitting_is_not_flagged():
+    # D separates the training batches perfectly, but scores held-out reals like training reals
+    # and the probe's fixed fakes only moderately: no evidence that G is beaten
+    rows = stream(30, d_real=8.0, d_fake=-8.0, overfit=0.02, d_holdout=2.5, d_gen=-3.0)
     assert raised(run(HealthMonitor(None, CONTEXT), rows)) == set()
+
+
+def test_d_overpowering_needs_certainty_on_held_out_reals_and_fakes_while_g_still_pushes():
+    sure = dict(overfit=0.01, d_holdout=8.5, d_gen=-7.5, loss_d=0.004)
+    out = run(HealthMonitor(None, {**CONTEXT, "n_critic": 10}), stream(10) + stream(3, start=600, **sure))
+    assert [names(o) for o in out[-3:]] == [[], [], ["d_overfitting"]]
+    flag = out[-1][0]
+    assert "overpowered" in flag.message and "99.94%" in flag.message and flag.overrides == ["n_critic=1"]
+    # 5 in log-odds (99.3%) is where early healthy steps reach: quiet
+    assert raised(run(HealthMonitor(None, CONTEXT), stream(20, overfit=0.01, d_holdout=5.0, d_gen=-5.2, loss_d=0.004))) == set()
+    # sure about fakes but not about held-out reals: not beaten
+    assert raised(run(HealthMonitor(None, CONTEXT), stream(20, overfit=0.01, d_holdout=1.0, d_gen=-9.0, loss_d=0.004))) == set()
+    # a saturated G loss is the vanishing-gradient check's story, not this one's
+    out = raised(run(HealthMonitor(None, {**CONTEXT, "loss": "minimax"}), stream(20, g_signal=1e-4, **sure)))
+    assert "d_overfitting" not in out and "vanishing_g_gradient" in out
+    # an exploding D: huge mean logits, but huge losses too (the divergence check's story)
+    out = raised(run(HealthMonitor(None, CONTEXT), stream(20, **{**sure, "d_holdout": 700.0, "loss_d": 43.0})))
+    assert "d_overfitting" not in out
+    # logits of hinge or Wasserstein critics are no probabilities: the picture is off for them
+    for loss in ("hinge", "wasserstein", "lsgan"):
+        assert raised(run(HealthMonitor(None, {**CONTEXT, "loss": loss}), stream(20, **sure))) == set(), loss
 
 
 def test_vanishing_gradient_from_a_saturated_loss_or_a_collapsed_norm():

@@ -16,7 +16,8 @@ from .timeline import split_rows
 # What each flag means, in a few words (the console message at the time gives the numbers).
 FLAG_MEANING = {
     "mode_collapse": "realistic samples that reach few of the real data's modes",
-    "d_overfitting": "D scores held-out real data like fakes: it memorises the training set",
+    "d_overfitting": "D has beaten G: it scores held-out real data like fakes (memorising the training set) "
+                     "or is near-certain on held-out reals and fakes alike (overpowering G)",
     "vanishing_g_gradient": "G's loss has saturated or its gradients have almost vanished",
     "divergence": "losses exploded or became NaN/inf",
     "quality_worsening": "the evaluation metric kept getting worse than its best",

@@ -13,6 +13,8 @@ Statistics read (all optional except ``step``):
     diversity           fixed fakes' mean pairwise feature distance over a real batch's
     overfit             ADA's r_v on the held-out split (0: D scores unseen reals like its
                         training reals, 1: like fakes)
+    d_holdout, d_gen    D's mean logit on the held-out reals and the fixed fakes
+    g_signal            the generator loss's push on the fixed fakes over its push at chance
     quality, quality_metric, quality_direction   an evaluation result ("fid", "min")
 
 Which checks can run is the guard's call: :class:`HealthMonitor` takes ``disabled`` (name ->
@@ -66,6 +68,12 @@ class HealthConfig:
     # D overfitting: ADA's r_v, halfway from scoring held-out reals as its training reals (0) to
     # scoring them as fakes (1); ADA's own target for r_t, 0.6, is of the same order.
     overfit_threshold: float = 0.5
+    # ... or D overpowering G: with a cross-entropy loss, D at least this sure (in log-odds: 6 is
+    # 99.75%) that held-out reals are real and that fakes are fake, while G's loss still pushes.
+    # Healthy runs of the suite stay under 5.3 (early steps of the previous default recipe); ten D
+    # steps per G step sit at 7-10 from step 50 on.
+    overpower_margin: float = 6.0
+    overpower_loss: float = 0.1  # ... with D's training-batch cross-entropy under this (ten D steps: 0-0.004)
     overfit_patience: int = 3  # consecutive checks
     # Vanishing gradient: two orders of magnitude below the reference (a fake's push in logit
     # space at chance, or G's early gradient norm) is no learning signal left, not a quiet phase.
@@ -111,6 +119,13 @@ CHECKS = (ModeCollapse, DOverfitting, VanishingGradient, Divergence, QualityTren
 FLAG_NAMES = tuple(c.name for c in CHECKS)
 
 
+def _log_odds(loss: Optional[str]) -> bool:
+    """Whether the named loss trains D's logit as a log-odds (unknown or absent: no)."""
+    from ..losses import LOSSES
+
+    return bool(loss) and loss in LOSSES and LOSSES.get(loss)().log_odds
+
+
 class HealthMonitor:
     """Runs every enabled check on each row and returns the flags raised.
 
@@ -132,7 +147,12 @@ class HealthMonitor:
         for cls in CHECKS:
             if cls.name in self.disabled:
                 continue
-            self.checks.append(cls(self.cfg, self.context.get("loss_scales")) if cls is Divergence else cls(self.cfg))
+            if cls is Divergence:
+                self.checks.append(cls(self.cfg, self.context.get("loss_scales")))
+            elif cls is DOverfitting:
+                self.checks.append(cls(self.cfg, log_odds=_log_odds(self.context.get("loss"))))
+            else:
+                self.checks.append(cls(self.cfg))
         self._streak: Dict[str, int] = {}
         self._active: List[str] = []
         self._last: Dict[str, str] = {}  # latest message per active flag, repeated while stats are missing

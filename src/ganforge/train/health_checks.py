@@ -112,19 +112,43 @@ class ModeCollapse(Check):
 
 
 class DOverfitting(Check):
-    """D scores held-out real data like fakes: ADA's r_v on a split D never trains on."""
+    """D has beaten G, in either of two pictures:
+
+    * memorising: D scores held-out real data like fakes (ADA's r_v on a split D never trains
+      on, at least ``overfit_threshold``);
+    * overpowering (cross-entropy losses only, ``log_odds``): D is at least ``overpower_margin``
+      sure, in log-odds, that held-out reals are real and that the fixed fakes are fake, its
+      cross-entropy on its training batch is under ``overpower_loss`` (an exploding D has huge
+      mean logits and huge losses: the divergence check's story), and G's loss still pushes (a
+      saturated G loss is the vanishing-gradient check's).
+    """
 
     name = "d_overfitting"
     patience_key = "overfit_patience"
 
+    def __init__(self, cfg: "HealthConfig", log_odds: bool = False):
+        super().__init__(cfg)
+        self.log_odds = log_odds
+
     def test(self, stats):
         r_v = _num(stats, "overfit")
-        if r_v is None or not math.isfinite(r_v):
+        holdout, fake, signal = _num(stats, "d_holdout"), _num(stats, "d_gen"), _num(stats, "g_signal")
+        margin = min(holdout, -fake) if self.log_odds and holdout is not None and fake is not None else None
+        usable = [v for v in (r_v, margin) if v is not None and math.isfinite(v)]
+        if not usable:
             return None
-        if r_v < self.cfg.overfit_threshold:
-            return ""
-        return (f"D scores held-out real samples {r_v:.2f} of the way from its training samples to fakes "
-                f"(r_v; 0 = no overfitting): it is memorising the training set")
+        found = []
+        if r_v is not None and math.isfinite(r_v) and r_v >= self.cfg.overfit_threshold:
+            found.append(f"D scores held-out real samples {r_v:.2f} of the way from its training samples to fakes "
+                         f"(r_v; 0 = no overfitting): it is memorising the training set")
+        pushing = signal is None or not math.isfinite(signal) or signal >= self.cfg.vanish_signal
+        loss = _num(stats, "loss_d_adv") if _num(stats, "loss_d_adv") is not None else _num(stats, "loss_d")
+        right = loss is not None and math.isfinite(loss) and loss < self.cfg.overpower_loss
+        if margin is not None and math.isfinite(margin) and margin >= self.cfg.overpower_margin and pushing and right:
+            sure = 1 / (1 + math.exp(-margin))
+            found.append(f"D is {sure:.2%} sure that held-out reals are real and fakes are fake (mean logits "
+                         f"{holdout:+.1f} / {fake:+.1f}): it has overpowered G")
+        return "; ".join(found)
 
 
 class VanishingGradient(Check):

@@ -72,9 +72,9 @@ def _overfit(run: Mapping[str, Any]) -> Remedy:
         return Remedy(("augment.name=diffaugment", "augment.policy=color,translation,cutout"),
                       f"D memorises the {run['train_items']} training items; augment what D sees (DiffAugment)")
     if run.get("n_critic", 1) > 2 and run.get("loss") != "wasserstein":
-        return Remedy(("n_critic=1",), f"{run['n_critic']} D steps per G step let D memorise the training set")
+        return Remedy(("n_critic=1",), f"{run['n_critic']} D steps per G step let D outrun G; train it once per G step")
     if run.get("lr_d", 0) > 2.5 * run.get("lr_g", 0) > 0:
-        return Remedy((f"lr_d={_lr(run['lr_g'])}",), "D learns much faster than G and memorises the training set; "
+        return Remedy((f"lr_d={_lr(run['lr_g'])}",), "D learns much faster than G and outruns it; "
                                                      "give D G's learning rate")
     if run.get("augment", "none") == "none":
         return Remedy(("augment.name=diffaugment", "augment.policy=color,translation,cutout"),
