@@ -49,6 +49,10 @@ REMEDIES: Dict[str, List[str]] = {
     "bCR (10, 10)": ["objective.bcr_real=10", "objective.bcr_fake=10"],
     "Diffusion-GAN noise": ["augment.name=diffusion"],
     "R1 (gamma 1, lazy every 16)": ["regularizer=r1", "reg_weight=1", "reg_every=16"],
+    # The augmentation papers' own baseline is a regularised GAN (StyleGAN2 with R1): on top of R1
+    "R1 + DiffAugment": ["regularizer=r1", "reg_weight=1", "reg_every=16", "augment.name=diffaugment",
+                         "augment.policy=color,translation,cutout"],
+    "R1 + ADA": ["regularizer=r1", "reg_weight=1", "reg_every=16", "augment.name=ada"],
 }
 STACKED_FLOOR = "real stacks (held-out digits: the floor)"
 # Stacked MNIST rows: (recipe, overrides). The baselines are the plain DCGAN of the previous default
