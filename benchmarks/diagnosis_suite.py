@@ -94,7 +94,7 @@ SICK: List[Case] = [
     Case("grid25-z-dim-1", "grid25", ("z_dim=1",), ("mode_collapse",), reference="grid25",
          note="a 1-d latent on the 2-d grid of 25 modes"),
     _dcgan("d-lr-x10", ["lr_d=0.002"], ["d_overfitting"], "D learning rate x10", steps=800),
-    _dcgan("n-critic-10", ["n_critic=10"], ["d_overfitting"], "10 D steps per G step, ns loss", steps=400),
+    _dcgan("n-critic-10", ["n_critic=10"], ["d_overfitting"], "10 D steps per G step, ns loss", steps=600),
     Case("small-data", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "extractor=mnist"),
          ("d_overfitting",), note="100 training images, no augmentation", eval_data="mnist"),
     Case("small-data-250", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "extractor=mnist"),
