@@ -27,6 +27,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 
 from ..errors import ConfigError
+from ..losses import LOSSES
 from ..registry import OPTION_GROUPS
 from .health_checks import Check, DOverfitting, Divergence, ModeCollapse, QualityTrend, VanishingGradient, _num
 from .remedies import Remedy, remedy
@@ -121,8 +122,6 @@ FLAG_NAMES = tuple(c.name for c in CHECKS)
 
 def _log_odds(loss: Optional[str]) -> bool:
     """Whether the named loss trains D's logit as a log-odds (unknown or absent: no)."""
-    from ..losses import LOSSES
-
     return bool(loss) and loss in LOSSES and LOSSES.get(loss)().log_odds
 
 
