@@ -8,8 +8,8 @@ step is a differentiable torch op, so gradients of any order flow through (R1 th
 
 On the CPU each 1-D pass (zero insertion, padding, filter and stride together) runs as one
 product with a banded matrix: the same sums as the depthwise convolutions, many times faster
-there than a one-channel-per-group convolution and its backward pass (``benchmarks/throughput.py
---fir``). Elsewhere, and for long axes, the convolutions run.
+there than a one-channel-per-group convolution and its backward pass (``benchmarks/remedy_cost.py``,
+its "ADA, FIR on convolutions" row). Elsewhere, and for long axes, the convolutions run.
 """
 from __future__ import annotations
 
@@ -68,21 +68,21 @@ def upfirdn2d(x: Tensor, f: Tensor, up: int = 1, down: int = 1, padding: Padding
 
 
 @lru_cache(maxsize=256)
-def _pass_indices(length: int, up: int, down: int, pad0: int, pad1: int, taps: int) -> Tuple[Tensor, Tensor, Tensor]:
-    """(input index, output index, tap) of every product one 1-D pass takes: output o reads the
-    zero-inserted, padded signal at o * down + k, which is input i where that lands on i * up."""
-    out_len = (length * up + pad0 + pad1 - taps) // down + 1
-    o, k = torch.meshgrid(torch.arange(max(out_len, 0)), torch.arange(taps), indexing="ij")
+def _pass_indices(length: int, up: int, down: int, pad0: int, pad1: int,
+                  taps: int) -> Tuple[int, Tensor, Tensor, Tensor]:
+    """(output length, input index, output index, tap) of every product one 1-D pass takes: output o
+    reads the zero-inserted, padded signal at o * down + k, which is input i where that lands on i * up."""
+    out_len = max((length * up + pad0 + pad1 - taps) // down + 1, 0)
+    o, k = torch.meshgrid(torch.arange(out_len), torch.arange(taps), indexing="ij")
     q = o * down + k - pad0  # position in the zero-inserted signal
     keep = (q >= 0) & (q < length * up) & (q % up == 0)
-    return q[keep] // up, o[keep], k[keep]
+    return out_len, q[keep] // up, o[keep], k[keep]
 
 
 def pass_matrix(f: Tensor, length: int, up: int, down: int, pad0: int, pad1: int) -> Tensor:
     """(length, out) matrix of one 1-D pass with the correlation taps ``f``: signal @ matrix."""
-    i, o, k = _pass_indices(length, up, down, pad0, pad1, f.numel())
-    out_len = (length * up + pad0 + pad1 - f.numel()) // down + 1
-    m = torch.zeros(length, max(out_len, 0), dtype=f.dtype, device=f.device)
+    out_len, i, o, k = _pass_indices(length, up, down, pad0, pad1, f.numel())
+    m = torch.zeros(length, out_len, dtype=f.dtype, device=f.device)
     return m.index_put_((i.to(f.device), o.to(f.device)), f[k.to(f.device)], accumulate=True)
 
 

@@ -134,15 +134,14 @@ class DOverfitting(Check):
         r_v = _num(stats, "overfit")
         holdout, fake, signal = _num(stats, "d_holdout"), _num(stats, "d_gen"), _num(stats, "g_signal")
         margin = min(holdout, -fake) if self.log_odds and holdout is not None and fake is not None else None
-        usable = [v for v in (r_v, margin) if v is not None and math.isfinite(v)]
-        if not usable:
+        if not any(v is not None and math.isfinite(v) for v in (r_v, margin)):
             return None
         found = []
         if r_v is not None and math.isfinite(r_v) and r_v >= self.cfg.overfit_threshold:
             found.append(f"D scores held-out real samples {r_v:.2f} of the way from its training samples to fakes "
                          f"(r_v; 0 = no overfitting): it is memorising the training set")
         pushing = signal is None or not math.isfinite(signal) or signal >= self.cfg.vanish_signal
-        loss = _num(stats, "loss_d_adv") if _num(stats, "loss_d_adv") is not None else _num(stats, "loss_d")
+        loss = next((v for v in (_num(stats, "loss_d_adv"), _num(stats, "loss_d")) if v is not None), None)
         right = loss is not None and math.isfinite(loss) and loss < self.cfg.overpower_loss
         if margin is not None and math.isfinite(margin) and margin >= self.cfg.overpower_margin and pushing and right:
             sure = 1 / (1 + math.exp(-margin))
