@@ -170,6 +170,21 @@ def test_divergence_on_nan_is_immediate_and_an_error():
     assert names(mon.update({"step": 350, "grad_norm_g": "inf"})) == ["divergence"]  # as metrics.jsonl stores it
 
 
+def test_divergence_alone_on_a_diverging_row_and_while_a_rollback_recovers():
+    mon = HealthMonitor(None, CONTEXT)
+    run(mon, stream(10))
+    # a NaN row whose other statistics also look overfit: divergence is the diagnosis
+    flags = mon.update({**stream(1, start=600, overfit=0.9)[0], "loss_d": float("nan")})
+    assert names(flags) == ["divergence"]
+    mon.rolled_back(500)  # back to the checkpoint of step 500, recovery_steps=500 by default
+    assert not raised(run(mon, stream(4, start=550, overfit=0.9)))  # steps 550..700: recovering
+    resumed = HealthMonitor(None, CONTEXT)
+    resumed.load_state_dict(save_load(mon.state_dict()))  # the window is checkpointed
+    assert not raised(run(resumed, stream(5, start=750, overfit=0.9)))  # ..950
+    after = run(resumed, stream(3, start=1000, overfit=0.9))  # patience counts from the window's end
+    assert [names(o) for o in after] == [[], [], ["d_overfitting"]]
+
+
 def test_divergence_on_finite_explosion_from_the_first_step():
     # learning rates of 10: logits of 1e5 from the first logged step, no healthy history at all
     rows = stream(3, loss_d=0.0, loss_g=2e5, grad_norm_g=0.0, grad_norm_d=0.0)

@@ -155,6 +155,8 @@ def recheck(run_dir, cfg, rows: Sequence[Dict[str, Any]], health: Dict[str, Any]
             row["flags"] = [f.name for f in monitor.update(row)]
             out.append(row)
         else:
+            if row.get("event") == "rollback":
+                monitor.rolled_back(row["step"])
             out.append(row)
     return out
 

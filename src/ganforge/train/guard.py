@@ -156,6 +156,7 @@ class HealthGuard:
                                    f"resumable at {latest}; {t.divergence_advice()}; {fix.text}")
         done = t.request(RollBack(reason, lr_factor=0.5, event={"rollbacks": rollbacks}))
         self.rollbacks = rollbacks  # the checkpoint's own count predates this rollback
+        self.monitor.rolled_back(done.to_step)
         if is_main():
             tqdm.write(f"ganforge: divergence at step {done.from_step}: rolled back to step {done.to_step} with "
                        f"learning rates x{done.lr_scale:g} ({self.rollbacks}/{t.cfg.max_rollbacks})")

@@ -94,6 +94,10 @@ class HealthConfig:
     quality_margin: float = 0.1
     quality_patience: int = 3  # consecutive evaluations that much worse
     grace_steps: int = 0  # training steps during which only NaN/inf is reported
+    # After a rollback, the run retrains at halved learning rates from its last checkpoint; its
+    # statistics over the next steps still describe the divergence (D far ahead, G stuck), so
+    # only divergence is reported for this many steps (the suite's lr-1 retrains 300 steps).
+    recovery_steps: int = 500
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -155,6 +159,14 @@ class HealthMonitor:
         self._streak: Dict[str, int] = {}
         self._active: List[str] = []
         self._last: Dict[str, str] = {}  # latest message per active flag, repeated while stats are missing
+        self._hold_until = -1  # first step after a rollback's recovery window
+
+    def rolled_back(self, step: int) -> None:
+        """The run went back to ``step`` after a divergence: report divergence alone for the next
+        ``recovery_steps`` steps (other flags' streaks restart)."""
+        self._hold_until = int(step) + self.cfg.recovery_steps
+        self._streak = {name: 0 for name in self._streak if name != Divergence.name}
+        self._active = [name for name in self._active if name == Divergence.name]
 
     @property
     def active(self) -> List[str]:
@@ -165,12 +177,18 @@ class HealthMonitor:
         return remedy(name, self.context)
 
     def update(self, stats: Mapping[str, Any]) -> List[Flag]:
-        """Check one row (a logged step or an evaluation) and return the flags raised now."""
+        """Check one row (a logged step or an evaluation) and return the flags raised now.
+        On a row that diverges, and while a rollback's recovery lasts, divergence alone is
+        reported: the other statistics then describe the divergence, and their advice
+        (augmentation, packing) would send the user after a problem the run does not have."""
         step = int(_num(stats, "step") or 0)
         in_grace = step < self.cfg.grace_steps
+        messages = [(check, check.test(stats)) for check in self.checks]
+        diverging = any(m for c, m in messages if c.name == Divergence.name) or step < self._hold_until
         raised = []
-        for check in self.checks:
-            message = check.test(stats)
+        for check, message in messages:
+            if diverging and message and check.name != Divergence.name:
+                continue  # held: neither reported nor counted towards its patience
             if message is None:  # statistics missing: keep the streak and the active state
                 if check.name in self._active:
                     raised.append(self._flag(check, self._last.get(check.name, ""), step, new=False))
@@ -197,12 +215,14 @@ class HealthMonitor:
     def state_dict(self) -> Dict[str, Any]:
         """Plain lists/ints/floats (loadable with ``torch.load(weights_only=True)``)."""
         return {"streak": dict(self._streak), "active": list(self._active), "last": dict(self._last),
-                "checks": {c.name: c.state_dict() for c in self.checks}, "config": asdict(self.cfg)}
+                "hold_until": self._hold_until, "checks": {c.name: c.state_dict() for c in self.checks},
+                "config": asdict(self.cfg)}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore running state; the monitor keeps its own (possibly updated) config."""
         self._streak = {str(k): int(v) for k, v in state.get("streak", {}).items()}
         self._active = [str(n) for n in state.get("active", [])]
         self._last = {str(k): str(v) for k, v in state.get("last", {}).items()}
+        self._hold_until = int(state.get("hold_until", -1))
         for check in self.checks:
             check.load_state_dict(state.get("checks", {}).get(check.name, {}))
