@@ -92,22 +92,27 @@ def audio_references(cfg) -> Dict[str, Callable[[int], torch.Tensor]]:
     return {"data (seed 1)": stream(lambda idx: fresh.get(idx)[0], len(fresh)), "white noise": noise}
 
 
-def bigram_words(train: List[str], n: int, rng: random.Random, max_len: int) -> List[str]:
-    """Strings from a character bigram model of the training words (with start and end)."""
+def bigram_words(train: List[str], n: int, rng: random.Random, max_len: int, min_len: int = 0) -> List[str]:
+    """Strings from a character bigram model of the training words (with start and end), cut at
+    ``max_len``. With ``min_len`` a string is drawn again until it ends by itself within
+    ``min_len``..``max_len`` letters, the lengths of the training words (a bigram model writes a
+    quarter of its strings with one or two letters, most of them dictionary words)."""
     follow: Dict[str, Counter] = defaultdict(Counter)
     for w in train:
         for a, b in zip("^" + w, w + "$"):
             follow[a][b] += 1
     out = []
-    for _ in range(n):
-        s, c = "", "^"
+    while len(out) < n:
+        s, c, ended = "", "^", False
         while len(s) < max_len:
             options = follow[c]
             c = rng.choices(list(options), weights=list(options.values()))[0]
             if c == "$":
+                ended = True
                 break
             s += c
-        out.append(s)
+        if not min_len or (ended and len(s) >= min_len):
+            out.append(s)
     return out
 
 
@@ -130,14 +135,36 @@ def text_references(cfg, dataset) -> Dict[str, Callable[[int], torch.Tensor]]:
     return {"held-out words (never trained on)": stream(lambda idx: as_samples([held[i] for i in idx.tolist()]),
                                                        len(held)),
             "random letters (training letter and length frequencies)": unigram,
-            "character bigram model of the training words": lambda n: as_samples(bigram_words(train, n, rng, length))}
+            "character bigram model of the training words": lambda n: as_samples(bigram_words(train, n, rng, length)),
+            "the same, drawn again until within the training lengths": lambda n: as_samples(
+                bigram_words(train, n, rng, length, min(lengths)))}
+
+
+def budget_steps(recipe: str, pretrain: int, budget: float, probe: int, setup: float, root: Path,
+                 extra: List[str]) -> int:
+    """Generator steps that fit ``budget`` CPU seconds, from a timing run of ``probe`` steps. A
+    recipe whose first ``pretrain`` steps are a cheaper phase (``objective.pretrain_steps``) is
+    timed per phase, each as the difference between a run of k and one of 2k steps of that phase
+    (k = ``probe``, 20 x ``probe`` for the cheap phase), which cancels the start-up cost."""
+    def per_step(name: str, more: List[str], k: int) -> float:
+        runs = [cpu_train(recipe, n, root / f"{recipe}-{name}-{n}", extra + more) for n in (k, 2 * k)]
+        return max(runs[1] - runs[0], 1e-6) / k
+
+    if not pretrain:
+        return max(probe, int(budget / (max(cpu_train(recipe, probe, root / f"{recipe}-probe", extra) - setup, 1e-6)
+                                        / probe)))
+    first = per_step("pretrain", [f"objective.pretrain_steps={10 ** 9}"], 20 * probe)
+    if budget <= pretrain * first:
+        return max(probe, int(budget / first))
+    later = per_step("gan", ["objective.pretrain_steps=0"], probe)
+    return pretrain + max(probe, int((budget - pretrain * first) / later))
 
 
 def bench(recipe: str, budget: float, probe: int, eval_n: int, root: Path, extra: List[str]) -> List[dict]:
     cfg = resolve_config(recipe, extra)
     setup = cpu_train(recipe, 0, root / f"{recipe}-setup", extra)
-    per_step = max(cpu_train(recipe, probe, root / f"{recipe}-probe", extra) - setup, 1e-6) / probe
-    steps = max(probe, int(budget / per_step))
+    pretrain = int(cfg.objective.get("pretrain_steps", 0) or 0)
+    steps = budget_steps(recipe, pretrain, budget, probe, setup, root, extra)
     run = root / recipe
     spent = cpu_train(recipe, steps, run, extra) - setup
     dataset = load_dataset(cfg.data, cfg.image_size, **cfg.data_options)
@@ -150,7 +177,8 @@ def bench(recipe: str, budget: float, probe: int, eval_n: int, root: Path, extra
         return gen.sample(n, seed=counter["seed"] * 1_000_003)
 
     start = time.process_time()
-    rows = [{"recipe": recipe, "samples": f"model ({steps} steps, {spent:.0f} CPU s)", "steps": steps,
+    phases = f", the first {min(pretrain, steps)} likelihood pre-training" if pretrain else ""
+    rows = [{"recipe": recipe, "samples": f"model ({steps} steps{phases}, {spent:.0f} CPU s)", "steps": steps,
              "train_cpu_s": round(spent, 1), **evaluator(draw)}]
     eval_cpu = time.process_time() - start
     refs = {"video-mnist": lambda: video_references(cfg), "wavegan-notes": lambda: audio_references(cfg),

@@ -23,7 +23,7 @@ TINY = {
                               "objective.image_width=8", "batch_size=4", "num_samples=4"]),
     "audio": ("wavegan-notes", ["data_options.length=1024", "data_options.size=64", "generator.width=4",
                                 "discriminator.width=4", "batch_size=4", "n_critic=1", "num_samples=4"]),
-    "text": ("textgan-words", ["generator.width=16", "discriminator.width=16", "generator.blocks=1",
+    "text": ("textgan-words", ["generator.width=16", "discriminator.width=16", "objective.pretrain_steps=2",
                                "discriminator.blocks=1", "batch_size=8", "n_critic=1", "num_samples=8"]),
 }
 # the audio elements whose clip decoded (readyState >= HAVE_METADATA) after asking each to load

@@ -21,6 +21,6 @@ def tiny_audio():
 @pytest.fixture
 def tiny_text():
     """Overrides for a seconds-long textgan-words run."""
-    return ["generator.width=16", "discriminator.width=16", "generator.blocks=1", "discriminator.blocks=1",
+    return ["generator.width=16", "discriminator.width=16", "discriminator.blocks=1", "objective.pretrain_steps=2",
             "batch_size=8", "steps=4", "n_critic=1", "log_every=2", "sample_every=2", "checkpoint_every=2",
             "progress=false", "num_samples=8", "metrics=[]", "report=false"]

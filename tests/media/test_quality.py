@@ -20,10 +20,12 @@ def _scores(run, metrics, n):
 
 
 def test_textgan_words_learns_words(tmp_path):
-    # benchmark, 299 steps: real_words 0.08 (random letters 0.003, held-out words 1.0)
-    run = ganforge.train("textgan-words", out=tmp_path / "run", overrides=QUIET + ["steps=300"])
-    scores = _scores(run, ["words", "ngrams"], 300)
-    assert scores["real_words"] >= 0.03 and scores["unique"] >= 0.8
+    # media_trials.py text-mle-gan-256 (the recipe's settings): real_words 0.06 after 500 likelihood
+    # steps, 0.13 after 2,000, and about level through the GAN phase (random letters 0.003)
+    run = ganforge.train("textgan-words", out=tmp_path / "run",
+                         overrides=QUIET + ["steps=650", "objective.pretrain_steps=600"])
+    scores = _scores(run, ["words", "ngrams"], 1000)
+    assert scores["real_words"] >= 0.035 and scores["unique"] >= 0.9
 
 
 def test_wavegan_notes_leaves_noise_behind(tmp_path):

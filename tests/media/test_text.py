@@ -3,11 +3,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from ganforge.config import resolve_config
 from ganforge.data import load_dataset
 from ganforge.data.text import decode, encode, letters_vocab
-from ganforge.errors import DataError
+from ganforge.errors import ConfigError, DataError
 from ganforge.metrics.text import js_divergence, ngram_counts, ngram_stats, word_stats
 from ganforge.nets import create_model
+from ganforge.nets.charcnn import categorical
+from ganforge.objectives import StepContext, build_objective
 
 
 def test_words_shapes_split_and_seed():
@@ -95,3 +98,71 @@ def test_words_without_the_text_extra_says_which_extra(monkeypatch):
             load_dataset("words")
     finally:
         word_list.cache_clear()
+
+
+def test_sampled_decoding_draws_exactly_from_the_softmax_and_is_fixed_by_z():
+    logits = torch.tensor([0.0, 1.0, 2.0]).expand(100_000, 3)
+    freq = categorical(logits, torch.rand(100_000)).mean(0)
+    assert torch.allclose(freq, F.softmax(logits[0], -1), atol=0.01)
+    for name in ("charcnn", "chargru"):
+        g = create_model(name, "generator", z_dim=16, shape=(6, 27), width=16, decode="sample").eval()
+        z = torch.randn(64, 16)
+        out = g(z)
+        assert ((out == 0) | (out == 1)).all() and torch.equal(out, g(z))  # the same z, the same string
+        assert torch.equal(g(z[:5]), out[:5])  # a string does not depend on the rest of the batch
+        assert g.code(z, None).shape == (64, 10)  # the last L coordinates are the draws' uniforms
+    with pytest.raises(ConfigError, match="z_dim > 6"):
+        create_model("chargru", "generator", z_dim=6, shape=(6, 27), decode="sample")
+
+
+def test_gru_likelihood_is_teacher_forced_and_stops_at_the_first_end():
+    torch.manual_seed(0)
+    g = create_model("chargru", "generator", z_dim=16, shape=(5, 27), width=16)
+    vocab = letters_vocab()
+    x = F.one_hot(torch.from_numpy(encode(["cab", "ab"], vocab, 5)).long(), 27).float()
+    z = torch.randn(2, 16)
+    logits = g.teacher_logits(x, z)
+    # the logits at position t see the real symbols before t only
+    changed = x.clone()
+    changed[0, 3] = F.one_hot(torch.tensor(5), 27).float()  # the end symbol after "cab" becomes "e"
+    again = g.teacher_logits(changed, z)
+    assert torch.equal(again[0, :4], logits[0, :4]) and not torch.equal(again[0, 4], logits[0, 4])
+    # scored: "c a b ." and "a b .": 7 symbols; the padding after the first end is not
+    ids = x.argmax(-1)
+    nll = -torch.cat([F.log_softmax(logits[0, :4], -1)[torch.arange(4), ids[0, :4]],
+                      F.log_softmax(logits[1, :3], -1)[torch.arange(3), ids[1, :3]]]).mean()
+    assert torch.allclose(g.nll(x, z), nll, atol=1e-6)
+
+
+def test_mle_gan_pretrains_g_alone_at_its_rate_then_plays_the_gan():
+    cfg = resolve_config("textgan-words", ["generator={name: chargru, width: 16, decode: sample}",
+                                           "discriminator.width=16", "discriminator.blocks=1",
+                                           "objective={name: mle-gan, pretrain_steps: 3, pretrain_lr: 0.01, "
+                                           "regularizer: gp}", "lr_g=0.0001"])
+    obj = build_objective(cfg, {"name": "words", "shape": (8, 27), "num_classes": 0})
+    real = F.one_hot(torch.from_numpy(encode(["word", "words"], letters_vocab(), 8)).long(), 27).float()
+    early, late = StepContext(2, 10, 0.1), StepContext(3, 15, 0.2)
+    loss, logs = obj.g_step(real, None, early)
+    assert set(logs) == {"loss_mle"} and loss.item() > 0
+    d_loss, d_logs = obj.d_step(real, None, early)
+    assert d_loss.item() == 0 and not d_logs
+    assert obj.lr_multipliers(2) == {"g": pytest.approx(100.0)} and obj.lr_multipliers(3) == {}
+    _, logs = obj.g_step(real, None, late)
+    assert "loss_g_adv" in logs and "loss_mle" not in logs
+    _, d_logs = obj.d_step(real, None, late)
+    assert "loss_d_adv" in d_logs
+    with pytest.raises(ConfigError, match="chargru"):
+        build_objective(resolve_config("textgan-words", ["generator={name: charcnn}",
+                                                         "objective={name: mle-gan, regularizer: gp}"]),
+                        {"name": "words", "shape": (8, 27), "num_classes": 0})
+
+
+def test_mle_gan_can_train_d_while_g_pretrains():
+    cfg = resolve_config("textgan-words", ["generator={name: chargru, width: 16}", "discriminator.width=16",
+                                           "discriminator.blocks=1", "objective={name: mle-gan, pretrain_steps: 3, "
+                                           "pretrain_d: true, regularizer: gp}"])
+    obj = build_objective(cfg, {"name": "words", "shape": (8, 27), "num_classes": 0})
+    real = F.one_hot(torch.from_numpy(encode(["word", "words"], letters_vocab(), 8)).long(), 27).float()
+    _, d_logs = obj.d_step(real, None, StepContext(0, 0, 0.0))
+    _, g_logs = obj.g_step(real, None, StepContext(0, 0, 0.0))
+    assert "loss_d_adv" in d_logs and set(g_logs) == {"loss_mle"}

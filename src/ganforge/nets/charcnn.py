@@ -16,8 +16,11 @@ Discrete outputs have no gradient, so the training-time output is a relaxation:
   (straight-through), so the critic only ever sees one-hot fakes, as it sees one-hot data.
 * ``relaxation: softmax``: the plain softmax probabilities, as in Gulrajani et al.
 
-In eval mode (sampling, metrics) the output is the one-hot arg-max at each position, so a
-seed always gives the same string and every string is exactly what the critic learned to read.
+In eval mode (sampling, metrics) the output is one-hot: with ``decode: argmax`` (default) the
+arg-max at each position; with ``decode: sample`` a draw from softmax(logits) at each position,
+the distribution the Gumbel-softmax relaxes, by the inverse CDF of one uniform per position taken
+from the last L coordinates of z (u = Phi(z), so the draw is exact and the same z always gives
+the same string); the net then reads only the first z_dim - L coordinates.
 """
 from __future__ import annotations
 
@@ -33,6 +36,9 @@ from .registry import register_model
 
 Tensor = torch.Tensor
 RESIDUAL_SCALE = 0.3  # gan_language.py: inputs + 0.3 * output
+
+
+DECODERS = ("argmax", "sample")
 
 
 def check_relaxation(relaxation: str, tau: float) -> None:
@@ -52,6 +58,19 @@ def relax(logits: Tensor, training: bool, relaxation: str, tau: float, hard: boo
     return F.gumbel_softmax(logits, tau=tau, hard=hard, dim=-1)
 
 
+def categorical(logits: Tensor, u: Tensor) -> Tensor:
+    """One-hot draws from softmax(logits) (..., V) by the inverse CDF at uniforms ``u`` (...)."""
+    cdf = F.softmax(logits.float(), dim=-1).cumsum(-1)
+    ids = torch.searchsorted(cdf.contiguous(), u.float().unsqueeze(-1).contiguous(), right=True)
+    return F.one_hot(ids.squeeze(-1).clamp_max(logits.shape[-1] - 1), logits.shape[-1]).to(logits.dtype)
+
+
+def first_end_mask(x: Tensor) -> Tensor:
+    """(N, L) True up to and including the first end symbol (id 0) of one-hot strings x (N, L, V)."""
+    is_end = x.argmax(-1) == 0
+    return (is_end.long().cumsum(1) - is_end.long()) == 0
+
+
 class ResBlock(nn.Module):
     def __init__(self, width: int, spectral_norm: bool = False):
         super().__init__()
@@ -68,21 +87,38 @@ class TextGenerator(nn.Module):
     data_kind = "text"
 
     def _setup(self, z_dim: int, shape: Sequence[int], num_classes: int, width: int, relaxation: str, tau: float,
-               hard: bool, embed_dim: int) -> int:
+               hard: bool, embed_dim: int, decode: str = "argmax") -> int:
         """Check and keep the options; returns the size of the code z [+ class embedding]."""
         check_relaxation(relaxation, tau)
         self.length, self.vocab = int(shape[0]), int(shape[1])
+        if decode not in DECODERS:
+            raise ConfigError(f"generator.decode must be one of {', '.join(DECODERS)}, got '{decode}'")
+        if decode == "sample" and z_dim <= self.length:
+            raise ConfigError(f"generator.decode=sample draws each of the {self.length} symbols from its own "
+                              f"coordinate of z; use z_dim > {self.length} (got {z_dim})")
         self.z_dim, self.num_classes, self.shape, self.width = z_dim, num_classes, tuple(shape), width
-        self.relaxation, self.tau, self.hard = relaxation, tau, hard
+        self.relaxation, self.tau, self.hard, self.decode = relaxation, tau, hard, decode
+        self.code_dim = z_dim - (self.length if decode == "sample" else 0)
         self.embed = nn.Embedding(num_classes, embed_dim) if num_classes else None
-        return z_dim + (embed_dim if num_classes else 0)
+        return self.code_dim + (embed_dim if num_classes else 0)
 
     def code(self, z: Tensor, y: Optional[Tensor]) -> Tensor:
-        """z (N, z_dim) joined with the class embedding of y when conditional."""
+        """The coordinates of z (N, z_dim) the net reads, joined with the class embedding of y."""
         check_labels(self.num_classes, y)
+        z = z[:, :self.code_dim]
         return z if self.embed is None else torch.cat([z, self.embed(y)], dim=1)
 
-    def relaxed(self, logits: Tensor) -> Tensor:
+    def uniforms(self, z: Tensor) -> Optional[Tensor]:
+        """(N, L) uniforms Phi(z) from the coordinates ``decode: sample`` keeps for the draws
+        (None for arg-max decoding)."""
+        if self.decode != "sample":
+            return None
+        return torch.special.ndtr(z[:, self.code_dim:self.code_dim + self.length].float())
+
+    def relaxed(self, logits: Tensor, u: Optional[Tensor] = None) -> Tensor:
+        """Training: the relaxation; eval: one-hot symbols (arg-max, or drawn at uniforms ``u``)."""
+        if not self.training and self.decode == "sample":
+            return categorical(logits, u)
         return relax(logits, self.training, self.relaxation, self.tau, self.hard)
 
 
@@ -97,13 +133,15 @@ class CharCNNGenerator(TextGenerator):
         tau: Gumbel-softmax temperature.
         hard: straight-through Gumbel-softmax (one-hot forward, relaxed gradient).
         embed_dim: size of the class embedding joined to z for class-conditional models.
+        decode: eval-mode symbols: argmax (the most likely at each position) or sample (drawn
+            from softmax(logits) with uniforms from the last L coordinates of z).
     """
 
     def __init__(self, z_dim: int = 128, shape: Sequence[int] = (8, 27), num_classes: int = 0, width: int = 128,
                  blocks: int = 5, relaxation: str = "gumbel", tau: float = 0.5, hard: bool = False,
-                 embed_dim: int = 32):
+                 embed_dim: int = 32, decode: str = "argmax"):
         super().__init__()
-        code = self._setup(z_dim, shape, num_classes, width, relaxation, tau, hard, embed_dim)
+        code = self._setup(z_dim, shape, num_classes, width, relaxation, tau, hard, embed_dim, decode)
         self.input = nn.Linear(code, self.length * width)
         self.blocks = nn.Sequential(*[ResBlock(width) for _ in range(blocks)])
         self.output = nn.Conv1d(width, self.vocab, 1)
@@ -115,7 +153,7 @@ class CharCNNGenerator(TextGenerator):
         return self.output(self.blocks(h)).transpose(1, 2)
 
     def forward(self, z: Tensor, y: Optional[Tensor] = None) -> Tensor:
-        return self.relaxed(self.logits(z, y))
+        return self.relaxed(self.logits(z, y), self.uniforms(z))
 
 
 @register_model("charcnn", role="discriminator")

@@ -65,6 +65,12 @@ class Objective(nn.Module, metaclass=ABCMeta):
         :meth:`d_reg_step` / :meth:`g_reg_step` after each main step. Default: none."""
         return {}
 
+    def lr_multipliers(self, step: int) -> Dict[str, float]:
+        """Learning-rate multipliers by network ("d", "g") at generator step ``step``, for
+        objectives whose phases train at their own rates (applied on top of the schedule).
+        Default: none."""
+        return {}
+
     def d_reg_step(self, real: Tensor, paired: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:
         """The lazy D penalty (already scaled by its interval) and logs when due, else None."""
         return None

@@ -253,10 +253,11 @@ class Trainer:
             keep = schedule_factor(cfg.lr_schedule, progress, cfg.lr_decay_start, cfg.lr_decay_end, 0.0)
             betas = (cfg.betas[0], cfg.beta2_final + (cfg.betas[1] - cfg.beta2_final) * keep)
         lazy = self.objective.lazy_intervals(progress)
+        phase = self.objective.lr_multipliers(self.step)
         for opt, base, net in ((self.opt_g, cfg.lr_g, "g"), (self.opt_d, cfg.lr_d, "d")):
             ratio = lazy_ratio(lazy.get(net, 1))
             for group in opt.param_groups:
-                group["lr"] = base * ratio * factor * self.lr_scale
+                group["lr"] = base * ratio * factor * self.lr_scale * phase.get(net, 1.0)
                 group["betas"] = lazy_betas(betas, ratio)
 
     def train_step(self, want_logs: bool) -> Dict[str, float]:
