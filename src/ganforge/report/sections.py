@@ -43,10 +43,17 @@ def _checkpoint(data) -> str:
 
 
 def _shape(info: Dict[str, Any]) -> str:
-    """'1×16×16 images', '2-D points', '7 columns'."""
+    """'1×16×16 images', '2-D points', '7 columns', '8-letter strings', '16-frame 32×32 clips'."""
     shape = list(info.get("shape") or [])
-    if info.get("kind") == "table":
+    kind = info.get("kind")
+    if kind == "table":
         return f"{len((info.get('table') or {}).get('columns') or []) or '?'} columns"
+    if kind == "text" and len(shape) == 2:
+        return f"strings of up to {shape[0]} symbols"
+    if kind == "audio" and shape:
+        return f"{shape[-1]:,}-sample clips"
+    if kind == "video" and len(shape) == 4:
+        return f"{shape[1]}-frame {shape[2]}×{shape[3]} clips"
     if len(shape) == 1:
         return f"{shape[0]}-D points"
     return "×".join(map(str, shape)) + " images" if shape else "?"
