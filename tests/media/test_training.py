@@ -6,6 +6,7 @@ import pytest
 import torch
 from click.testing import CliRunner
 from PIL import Image
+from safetensors.torch import load_file
 
 import ganforge
 from ganforge.cli import cli
@@ -74,3 +75,19 @@ def test_media_objectives_refuse_the_wrong_data(tmp_path):
 
     with pytest.raises(ConfigError, match="video data"):
         ganforge.train("video-mnist", out=tmp_path / "x", overrides=["data=mnist", "data_options={}", "steps=1", "progress=false"])
+
+
+def test_likelihood_pretraining_skips_the_critic_steps(tmp_path, tiny_text):
+    # all four steps pre-train G: D takes no step (no batch, no optimizer step), so its weights
+    # stay those it started with
+    pre = tiny_text + ["objective.pretrain_steps=4", "n_critic=5"]
+    start = ganforge.train("textgan-words", out=tmp_path / "start", overrides=pre + ["steps=0"])
+    run = ganforge.train("textgan-words", out=tmp_path / "run", overrides=pre)
+    state = torch.load(latest_checkpoint(run) / "state.pt", weights_only=False)
+    assert state["d_steps"] == 0 and not state["opt_d"]["state"] and state["opt_g"]["state"]
+    a = load_file(str(latest_checkpoint(start) / "weights.safetensors"))
+    b = load_file(str(latest_checkpoint(run) / "weights.safetensors"))
+    d_keys = [k for k in a if "discriminator" in k]
+    g_keys = [k for k in a if "generator" in k and "ema" not in k]
+    assert d_keys and all(torch.equal(a[k], b[k]) for k in d_keys)
+    assert any(not torch.equal(a[k], b[k]) for k in g_keys)

@@ -65,6 +65,12 @@ class Objective(nn.Module, metaclass=ABCMeta):
         :meth:`d_reg_step` / :meth:`g_reg_step` after each main step. Default: none."""
         return {}
 
+    def trains_d(self, step: int) -> bool:
+        """Whether D takes its ``n_critic`` steps at generator step ``step``; False in a phase that
+        trains G alone, where the Trainer skips them (batches and optimizer steps included).
+        Default: always."""
+        return True
+
     def lr_multipliers(self, step: int) -> Dict[str, float]:
         """Learning-rate multipliers by network ("d", "g") at generator step ``step``, for
         objectives whose phases train at their own rates (applied on top of the schedule).

@@ -58,6 +58,9 @@ class MLEPretrainedGAN(GANObjective):
     def pretraining(self, ctx: StepContext) -> bool:
         return ctx.step < self.pretrain_steps
 
+    def trains_d(self, step: int) -> bool:
+        return self.pretrain_d or step >= self.pretrain_steps
+
     def lr_multipliers(self, step: int) -> Dict[str, float]:
         return {"g": self.pretrain_lr / self.cfg.lr_g} if step < self.pretrain_steps else {}
 

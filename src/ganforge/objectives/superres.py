@@ -82,6 +82,9 @@ class SuperResObjective(TranslationObjective):
     def pretraining(self, ctx: StepContext) -> bool:
         return ctx.step < self.pretrain_steps
 
+    def trains_d(self, step: int) -> bool:
+        return step >= self.pretrain_steps
+
     def d_step(self, real: Tensor, hr: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
         if self.pretraining(ctx):
             return zero_loss(self.discriminator), {}

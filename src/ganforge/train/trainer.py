@@ -266,12 +266,14 @@ class Trainer:
         self._set_learning_rates()
         ctx = StepContext(self.step, self.d_steps, self.step / max(cfg.steps, 1))
         d_params, g_params = list(obj.d_parameters()), list(obj.g_parameters())
-        for i in range(cfg.n_critic):
+        d_rounds = cfg.n_critic if obj.trains_d(self.step) else 0
+        loss_d, logs_d, grad_d = torch.zeros(()), {}, 0.0  # what a phase without D steps logs
+        for i in range(d_rounds):
             real, paired = self._batch()  # paired: class ids, target images or table codes
             ctx.d_step = self.d_steps
             with self._autocast():
                 loss_d, logs_d = obj.d_step(real, paired, ctx)
-            last = want_logs and i == cfg.n_critic - 1
+            last = want_logs and i == d_rounds - 1
             grad_d = self._update(loss_d, self.opt_d, self.scaler_d, d_params, last)
             logs_d.update(self._lazy_step(obj.d_reg_step, real, paired, ctx, self.opt_d, self.scaler_d, d_params))
             self.d_steps += 1
