@@ -49,33 +49,31 @@ class ModulatedConv2d(nn.Module):
         self.scale = 1 / math.sqrt(in_ch * kernel * kernel)
         self.demodulate, self.up, self.padding = demodulate, up, kernel // 2
 
+    def demodulation(self, style: Tensor) -> Tensor:
+        """style: (N, in) -> (N, out) coefficients 1 / sqrt(sum_{in,k,k} (scale w s)^2 + eps), as
+        (sum_k w^2) @ s^2: the reference's dcoefs without the (N, out, in, k, k) weight tensor."""
+        return torch.rsqrt(style.square() @ self.weight.square().sum(dim=(2, 3)).t() * self.scale ** 2 + 1e-8)
+
     def modulated_weight(self, style: Tensor) -> Tensor:
-        """style: (N, in) -> per-sample weights (N, out, in, k, k)."""
+        """style: (N, in) -> per-sample weights (N, out, in, k, k) (what ``forward`` computes with)."""
         w = self.scale * self.weight[None] * style[:, None, :, None, None]
         if self.demodulate:
-            w = w * torch.rsqrt(w.square().sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
+            w = w * self.demodulation(style)[:, :, None, None, None]
         return w
 
     def forward(self, x: Tensor, w: Tensor) -> Tensor:
-        n, c, h, wd = x.shape
         if self.up:
             x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
-            h, wd = h * 2, wd * 2
         style = self.affine(w)
-        if torch.jit.is_tracing() or torch.compiler.is_exporting():
-            # The reference's fused_modconv=False path (stylegan2-ada-pytorch, networks.py
-            # modulated_conv2d): the same result without a batch-sized group count, which
-            # traced and exported (TorchScript, ONNX) graphs cannot keep dynamic.
-            out = F.conv2d(x * (self.scale * style)[:, :, None, None], self.weight, padding=self.padding)
-            if self.demodulate:
-                sq = (self.scale * self.weight[None] * style[:, None, :, None, None]).square().sum(dim=(2, 3, 4))
-                out = out * torch.rsqrt(sq + 1e-8)[:, :, None, None]
-            return out
-        weight = self.modulated_weight(style)
-        # one grouped conv runs every sample with its own weights
-        out = F.conv2d(x.reshape(1, n * c, h, wd), weight.reshape(-1, c, *weight.shape[3:]),
-                       padding=self.padding, groups=n)
-        return out.reshape(n, -1, h, wd)
+        # The reference's fused_modconv=False path (stylegan2-ada-pytorch, networks.py
+        # modulated_conv2d, the one it trains with): scale the input channels, one shared conv,
+        # scale the output channels. It equals the per-sample weights of ``modulated_weight``
+        # and, on a CPU, costs 1-10x less than a grouped conv with a batch of weight sets; traced
+        # and exported graphs (TorchScript, ONNX) keep the batch size dynamic with it.
+        out = F.conv2d(x * (self.scale * style)[:, :, None, None], self.weight, padding=self.padding)
+        if self.demodulate:
+            out = out * self.demodulation(style)[:, :, None, None]
+        return out
 
 
 class StyleLayer(nn.Module):
