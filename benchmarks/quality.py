@@ -116,8 +116,10 @@ def run_all(todo: List[Dict[str, Any]], jobs: int, results: Path, info: Dict[str
             row.update(machine=info, key=task_key(task), time=time.strftime("%Y-%m-%dT%H:%M:%S"))
             with open(results, "a") as fh:
                 fh.write(json.dumps(row) + "\n")
-            print(f"done {row['row']} seed {row['seed']}: fid {row.get('fid', float('nan')):.2f} "
-                  f"({row['wall_s']:.0f} s wall)", file=sys.stderr, flush=True)
+            score = (f"modes {row['modes_covered']:.0f}, KL {row['kl_to_uniform']:.3f}" if "modes_covered" in row
+                     else f"fid {row.get('fid', float('nan')):.2f}")
+            print(f"done {row['row']} seed {row['seed']}: {score} ({row.get('wall_s', 0):.0f} s wall)",
+                  file=sys.stderr, flush=True)
 
 
 def main(argv=None) -> int:

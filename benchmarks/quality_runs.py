@@ -157,15 +157,13 @@ def stacked_real(seed: int) -> Dict[str, Any]:
     (100 per class, so every mode is equally likely), drawn with ``seed``: what sampling noise and
     the classifier's errors alone put on the mode count and the KL."""
     from ganforge.data.embedded import embedded_digits
+    from ganforge.data.stacked_mnist import stack_digits
     from ganforge.metrics.mnist_net import heldout_mask
     from ganforge.metrics.stacked_mnist import DEFAULT_SAMPLES, stacked_mnist_modes
 
     digits, labels = embedded_digits()
-    held = digits[torch.as_tensor(heldout_mask(labels.numpy()))]
-    idx = torch.randint(len(held), (DEFAULT_SAMPLES, 3), generator=torch.Generator().manual_seed(seed))
-    x = held[idx].reshape(DEFAULT_SAMPLES, 3, *held.shape[-2:])
-    if x.shape[-1] != 32:
-        x = torch.nn.functional.interpolate(x, size=(32, 32), mode="bilinear", align_corners=False).clamp(-1, 1)
+    held = torch.as_tensor(heldout_mask(labels.numpy()))
+    x, _ = stack_digits(digits[held], labels[held], DEFAULT_SAMPLES, 32, seed)
     return {"n": DEFAULT_SAMPLES, **stacked_mnist_modes(x)}
 
 

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from ..errors import ConfigError
 from .dataset import Dataset
-from .embedded import MNIST_SIZE, embedded_digits
+from .embedded import embedded_digits
 from .registry import DATASETS
 
 NUM_MODES = 1000
@@ -23,11 +23,17 @@ def make_stacked_mnist(n: int, size: int = 32, seed: int = 0) -> Tuple[torch.Ten
     """
     if n < 1 or size < 8:
         raise ConfigError(f"make_stacked_mnist needs n >= 1 and size >= 8, got n={n}, size={size}")
-    digits, labels = embedded_digits()
-    if size != MNIST_SIZE:
-        # Resize the 5,000 digits once, then index: cheaper than resizing n x 3 images.
+    return stack_digits(*embedded_digits(), n, size, seed)
+
+
+def stack_digits(digits: torch.Tensor, labels: torch.Tensor, n: int, size: int = 32,
+                 seed: int = 0) -> Tuple[torch.Tensor, torch.Tensor]:
+    """n stacks of three of ``digits`` (N x 1 x H x W in [-1, 1], drawn uniformly with ``seed``) as
+    RGB channels at ``size`` px, and their modes 100 * d0 + 10 * d1 + d2 from ``labels``."""
+    if size != digits.shape[-1]:
+        # Resize the digits once, then index: cheaper than resizing n x 3 images.
         digits = F.interpolate(digits, size=(size, size), mode="bilinear", align_corners=False,
-                               antialias=size < MNIST_SIZE).clamp(-1, 1)
+                               antialias=size < digits.shape[-1]).clamp(-1, 1)
     gen = torch.Generator().manual_seed(seed)
     idx = torch.randint(len(digits), (n, 3), generator=gen)
     x = digits[idx].reshape(n, 3, size, size)
