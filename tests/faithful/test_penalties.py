@@ -122,7 +122,7 @@ def test_lazy_regularization_uses_the_adam_correction_and_its_own_step(tmp_path)
 def test_no_correction_without_lazy_regularization(tmp_path):
     from ganforge.train.trainer import Trainer
 
-    trainer = Trainer(resolve_config("r3gan-mnist", TINY + ["steps=1", "objective.reg_every=1"]), tmp_path)  # the paper: every step
+    trainer = Trainer(resolve_config("r3gan-mnist", TINY + ["steps=1"]), tmp_path)  # reg_every 1
     group = trainer.opt_d.param_groups[0]
     assert group["lr"] == pytest.approx(2e-4) and group["betas"] == (0.0, 0.9)
     assert trainer.objective.lazy_intervals() == {}
