@@ -68,14 +68,14 @@ class MLEPretrainedGAN(GANObjective):
         labels = labels if self.num_classes else None
         return self.generator.nll(real, self.latent(real.shape[0], real.device), labels)
 
+    # The Trainer skips D's steps where ``trains_d`` is False; called directly, D idles there too.
     def d_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Tuple[Tensor, Logs]:
-        if self.pretraining(ctx) and not self.pretrain_d:
+        if not self.trains_d(ctx.step):
             return zero_loss(self.discriminator), {}
         return super().d_step(real, labels, ctx)
 
     def d_reg_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:
-        idle = self.pretraining(ctx) and not self.pretrain_d
-        return None if idle else super().d_reg_step(real, labels, ctx)
+        return super().d_reg_step(real, labels, ctx) if self.trains_d(ctx.step) else None
 
     def g_reg_step(self, real: Tensor, labels: Optional[Tensor], ctx: StepContext) -> Optional[Tuple[Tensor, Logs]]:
         return None if self.pretraining(ctx) else super().g_reg_step(real, labels, ctx)
