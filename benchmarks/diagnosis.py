@@ -33,7 +33,7 @@ from typing import Any, Dict, List, Optional
 HERE = Path(__file__).resolve().parent
 ROOT = Path(os.environ.get("GANFORGE_DIAGNOSIS_ROOT", HERE.parent))  # the tree, also from a snapshot
 sys.path.insert(0, str(HERE))
-from diagnosis_suite import CASES, SMALL, Case, overrides_for, register_nan_injection  # noqa: E402
+from diagnosis_suite import CASES, SMALL, Case, overrides_for, register_faults  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "diagnosis.jsonl"
 WORK = ROOT / "runs" / "suite"
@@ -127,7 +127,7 @@ def run_one(name: str, fix: List[str]) -> None:
     torch.set_num_threads(1)
     import ganforge
 
-    register_nan_injection()
+    register_faults()
     case = CASES[name]
     out = WORK / (name + ("+fix" if fix else ""))
     shutil.rmtree(out, ignore_errors=True)
@@ -256,7 +256,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         return run_one(args.child, json.loads(args.fix))
-    register_nan_injection()  # the saved config of that case names it
+    register_faults()  # the saved config of that case names it
     names = args.cases.split(",") if args.cases else list(CASES)
     unknown = [n for n in names if n not in CASES]
     if unknown:

@@ -113,6 +113,12 @@ SICK: List[Case] = [
     Case("nan-injection", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=600", "objective.name=nan-injection",
          "objective.at_step=300"), ("divergence",), reference="dcgan-mnist-v0", confirm=False,
          note="D loss NaN once at step 300 (rolls back, then trains on)"),
+    Case("lr-surge", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1500", "objective.name=lr-surge",
+         "objective.at_step=750", "objective.factor_d=30", "objective.factor_g=30"),
+         ("quality_worsening", "mode_collapse"), reference="dcgan-mnist-v0", confirm=False,
+         note="both learning rates x30 from step 750: G collapses for a few hundred steps (fresh samples at "
+              "step 1000: precision 0.74, recall 0.002) and FID triples for three evaluations, then the run "
+              "recovers, so only the construction confirms the labels"),
     Case("ring8-lr-1", "ring8", ("lr_g=1.0", "lr_d=1.0", "steps=2000"), ("divergence",), reference="ring8",
          confirm=False, note="learning rates 1.0 on the ring (rolls back with halved rates, then trains on; the "
                              "healthy ring8 is itself still poor at step 2000, so the outcome confirms nothing)"),
@@ -139,26 +145,37 @@ def small_mnist_folder(root: Path, n: int = 100) -> Path:
     return folder
 
 
-def register_nan_injection() -> None:
-    """An objective that makes the D loss NaN once at ``at_step`` (a transient numerical fault)."""
+def register_faults() -> None:
+    """The suite's fault objectives: ``nan-injection`` makes the D loss NaN once at ``at_step`` (a
+    transient numerical fault); ``lr-surge`` multiplies D's and G's learning rates by ``factor_d``
+    and ``factor_g`` from ``at_step`` on (a run resumed, or scheduled, at rates far above the ones
+    it learned with)."""
     from ganforge.objectives.gan import GANObjective
     from ganforge.objectives.registry import OBJECTIVES
 
-    if "nan-injection" in OBJECTIVES:
-        return
+    if "nan-injection" not in OBJECTIVES:
+        @OBJECTIVES.register("nan-injection")
+        class NaNInjection(GANObjective):
+            def __init__(self, cfg, data_info, at_step: int = 300):
+                super().__init__(cfg, data_info)
+                self.at_step, self.fired = at_step, False
 
-    @OBJECTIVES.register("nan-injection")
-    class NaNInjection(GANObjective):
-        def __init__(self, cfg, data_info, at_step: int = 300):
-            super().__init__(cfg, data_info)
-            self.at_step, self.fired = at_step, False
+            def d_step(self, real, labels, ctx):
+                loss, logs = super().d_step(real, labels, ctx)
+                if ctx.step == self.at_step and not self.fired:
+                    self.fired = True  # once: the rollback replays this step without the fault
+                    loss = loss * torch.tensor(float("nan"))
+                return loss, logs
 
-        def d_step(self, real, labels, ctx):
-            loss, logs = super().d_step(real, labels, ctx)
-            if ctx.step == self.at_step and not self.fired:
-                self.fired = True  # once: the rollback replays this step without the fault
-                loss = loss * torch.tensor(float("nan"))
-            return loss, logs
+    if "lr-surge" not in OBJECTIVES:
+        @OBJECTIVES.register("lr-surge")
+        class LRSurge(GANObjective):
+            def __init__(self, cfg, data_info, at_step: int = 750, factor_d: float = 10.0, factor_g: float = 1.0):
+                super().__init__(cfg, data_info)
+                self.at_step, self.factors = at_step, {"d": factor_d, "g": factor_g}
+
+            def lr_multipliers(self, step):
+                return self.factors if step >= self.at_step else {}
 
 
 def overrides_for(case: Case, data_root: Path) -> List[str]:
