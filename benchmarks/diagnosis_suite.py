@@ -98,7 +98,11 @@ SICK: List[Case] = [
     Case("grid25-z-dim-1", "grid25", ("z_dim=1",), ("mode_collapse",), reference="grid25",
          note="a 1-d latent on the 2-d grid of 25 modes"),
     _dcgan("d-lr-x10", ["lr_d=0.002"], ["d_overfitting"], "D learning rate x10", steps=800),
-    _dcgan("n-critic-10", ["n_critic=10"], ["d_overfitting"], "10 D steps per G step, ns loss", steps=600),
+    Case("n-critic-10", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "n_critic=10"), ("d_overfitting",),
+         reference="dcgan-mnist-v0", confirm=False,
+         note="10 D steps per G step, ns loss: D is 99.9% sure of held-out reals and fakes from step 150 and G "
+              "trails the healthy run (FID 943 / 385 / 93 against 609 / 162 / 65 at steps 450 / 600 / 900), "
+              "then nearly catches up (74 at step 1000), so only the construction confirms the label"),
     Case("small-data", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "extractor=mnist"),
          ("d_overfitting",), note="100 training images, no augmentation", eval_data="mnist"),
     Case("small-data-250", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "extractor=mnist"),
@@ -110,7 +114,7 @@ SICK: List[Case] = [
            "minimax loss, D lr x10, 5 D steps", steps=300),
     _dcgan("lr-1", ["lr_g=1.0", "lr_d=1.0"], ["divergence"], "learning rates 1.0", steps=300),
     _dcgan("lr-10", ["lr_g=10", "lr_d=10"], ["divergence"], "learning rates 10", steps=300),
-    Case("nan-injection", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=600", "objective.name=nan-injection",
+    Case("nan-injection", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1000", "objective.name=nan-injection",
          "objective.at_step=300"), ("divergence",), reference="dcgan-mnist-v0", confirm=False,
          note="D loss NaN once at step 300 (rolls back, then trains on)"),
     Case("lr-surge", V0, tuple(MNIST_EVAL) + ("eval_every=150", "steps=1500", "objective.name=lr-surge",

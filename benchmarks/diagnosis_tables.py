@@ -216,13 +216,13 @@ def recoveries(rows: Dict[str, Row]) -> List[str]:
         for r in rows.values():
             if r["fix"] or flag not in (truth(r, rows)[0] or ()) or flag not in raised(r):
                 continue
-            if not CASES[r["case"]].confirm:  # a fault the run survives: the rollback is the remedy
+            if r["run"] + "+fix" in rows:
+                fixed = rows[r["run"] + "+fix"]
+                change = " ".join(fixed["fix"])
+            elif not CASES[r["case"]].confirm:  # a fault the run survives: the rollback is the remedy
                 if not r.get("rollbacks"):
                     continue  # it recovered without one: no change was made, so none is measured
                 fixed, change = r, "automatic rollback"
-            elif r["run"] + "+fix" in rows:
-                fixed = rows[r["run"] + "+fix"]
-                change = " ".join(fixed["fix"])
             else:
                 continue
             tried += 1
