@@ -168,8 +168,8 @@ def fix_for(row: Dict[str, Any]) -> List[str]:
     """The change the monitor suggests for the sick case's own label: what ``ganforge doctor``
     printed for the sick run (what a user would apply), else the same remedy computed here."""
     case = CASES[row["case"]]
-    if not case.confirm:
-        return []  # a fault the run survives: the rollback is the remedy, the run itself shows the outcome
+    if case.injected:
+        return []  # no setting causes it: the rollback is the remedy, the run itself shows the outcome
     suggested = row.get("suggested", {}).get(case.labels[0])
     if suggested:
         return list(suggested)

@@ -50,6 +50,11 @@ class Case:
         return not self.labels
 
     @property
+    def injected(self) -> bool:
+        """The fault is injected by a fault objective (``register_faults``), whatever the settings."""
+        return any(o.startswith("objective.name=") for o in self.overrides)
+
+    @property
     def recipe_name(self) -> str:
         return Path(self.recipe).stem
 

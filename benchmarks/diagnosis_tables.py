@@ -219,7 +219,7 @@ def recoveries(rows: Dict[str, Row]) -> List[str]:
             if r["run"] + "+fix" in rows:
                 fixed = rows[r["run"] + "+fix"]
                 change = " ".join(fixed["fix"])
-            elif not CASES[r["case"]].confirm:  # a fault the run survives: the rollback is the remedy
+            elif CASES[r["case"]].injected:  # no setting causes it: the rollback is the remedy
                 if not r.get("rollbacks"):
                     continue  # it recovered without one: no change was made, so none is measured
                 fixed, change = r, "automatic rollback"

@@ -5,6 +5,7 @@ scored with one protocol, beside two reference rows measured in the same run.
     python benchmarks/quality.py --recipes dcgan-mnist,sngan-mnist --budget 300 --seeds 3 --jobs 2
     python benchmarks/quality.py --limited                  # 500 digits: no remedy vs each remedy, 3 seeds, 300 CPU-s
     python benchmarks/quality.py --stacked                  # Stacked MNIST modes (PacGAN protocol), 3 seeds, 300 CPU-s
+    python benchmarks/quality.py --stacked --rows "stacked-mnist recipe" --budget 1200   # one row, longer
     python benchmarks/quality.py --limited --steps 6000     # every row the same generator steps (papers' protocol)
     python benchmarks/quality.py --default-run              # `ganforge train` as shipped vs the previous default
     python benchmarks/quality.py --from-results benchmarks/results/quality.jsonl   # print saved rows again
@@ -88,6 +89,12 @@ def tasks(args) -> List[Dict[str, Any]]:
     return out
 
 
+def selected(args) -> List[Dict[str, Any]]:
+    """``tasks(args)``, only the rows named by ``--rows`` when given."""
+    rows = None if args.rows is None else {r.strip() for r in args.rows.split(",")}
+    return [t for t in tasks(args) if rows is None or t["row"] in rows]
+
+
 def task_key(task: Dict[str, Any]) -> str:
     keys = ("mode", "kind", "row", "recipe", "seed", "budget", "extra") + (("steps",) if task.get("steps") else ())
     return json.dumps({k: task.get(k) for k in keys}, sort_keys=True)
@@ -137,6 +144,8 @@ def main(argv=None) -> int:
     mode.add_argument("--default-run", action="store_true",
                       help="`ganforge train` as shipped (everything included) vs the previous default recipe")
     ap.add_argument("--limited-recipe", default="dcgan-mnist")
+    ap.add_argument("--rows", default=None,
+                    help="only these rows (comma-separated, as named in the table), e.g. one row at a longer budget")
     ap.add_argument("--results", type=Path, default=None,
                     help="JSON-lines file (default benchmarks/results/quality*.jsonl)")
     ap.add_argument("--keep-runs", type=Path, default=None, help="keep every run's directory under this folder")
@@ -155,14 +164,14 @@ def main(argv=None) -> int:
     info = machine_info()
     info.update(torch_threads=1, jobs=args.jobs)
     done = {r.get("key") for r in read_results(results)}
-    todo = [t for t in tasks(args) if task_key(t) not in done]
+    todo = [t for t in selected(args) if task_key(t) not in done]
     if args.keep_runs is not None:  # keep each run's directory, e.g. to export the default run's generator
         for t in todo:
             name = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{t['mode']}-{t['row']}-seed{t['seed']}")
             t["keep_dir"] = str(args.keep_runs.resolve() / name)
     print(f"{len(todo)} runs to do ({len(done)} already in {results})", file=sys.stderr, flush=True)
     run_all(todo, args.jobs, results, info)
-    wanted = {task_key(t) for t in tasks(args)}
+    wanted = {task_key(t) for t in selected(args)}
     print_tables([r for r in read_results(results) if r.get("key") in wanted])
     return 0
 

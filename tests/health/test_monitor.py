@@ -107,7 +107,8 @@ def test_mode_collapse_waits_for_realistic_fakes_before_judging_recall():
 
 def test_mode_collapse_remedy_follows_the_cause():
     for ctx, fix in (({"z_dim": 1}, "z_dim=64"), ({"loss": "minimax"}, "loss=ns"),
-                     ({"lr_g": 2e-3}, "lr_g=0.0002")):
+                     ({"lr_g": 2e-3}, "lr_g=0.0002"), ({"lr_d": 2e-3}, "lr_d=0.0002"),
+                     ({"n_critic": 10}, "n_critic=1")):
         out = run(HealthMonitor(None, {**CONTEXT, **ctx}), stream(8, recall=0.0, precision=0.9))
         assert fix in out[-1][0].overrides
 

@@ -64,6 +64,10 @@ def _collapse(run: Mapping[str, Any]) -> Remedy:
                                     "switch to the non-saturating loss")
     if run.get("lr_g", 0) > 2.5 * run.get("lr_d", 0) > 0:
         return Remedy((f"lr_g={_lr(run['lr_d'])}",), "G outruns D and hops between modes; give G D's learning rate")
+    balance = _d_balance(run)
+    if balance:
+        return Remedy(balance, "D outruns G, so G retreats to the few outputs D has not yet learned to reject; "
+                               "train D no harder than G")
     return Remedy(("packing=2",), "let D see samples in pairs (PacGAN) so a repetitive G is easy to catch")
 
 
