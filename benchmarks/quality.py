@@ -156,7 +156,7 @@ def main(argv=None) -> int:
         return 0
     if args.seeds is None:
         args.seeds = 3 if (args.limited or args.stacked) else 2
-    if args.budget is None:  # 500 digits overfit within minutes; the stacked recipe's 6,000 steps fit in 300
+    if args.budget is None:  # 500 digits overfit within minutes; Stacked MNIST: the budget a laptop user tries first
         args.budget = 300.0 if (args.limited or args.stacked) else 600.0
     name = "quality" + ("-limited" if args.limited else "-stacked" if args.stacked else
                         "-default" if args.default_run else "")
