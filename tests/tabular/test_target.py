@@ -1,4 +1,6 @@
 """The auxiliary target model (CTAB-GAN's classifier loss) and the penguins quality check."""
+import statistics
+
 import pytest
 import torch
 from palmerpenguins import load_penguins
@@ -71,4 +73,4 @@ def test_penguins_synthetic_rows_train_a_species_classifier(tmp_path):
         synth = gen.sample(len(train_df), seed=seed)
         scores.append(fit_and_score(synth, test_df, [b.spec for b in gen.objective.transformer.blocks],
                                     "species")["f1_macro"])
-    assert sorted(scores)[1] >= 0.45, scores
+    assert statistics.median(scores) >= 0.45, scores
