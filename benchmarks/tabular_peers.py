@@ -41,8 +41,9 @@ def _ganforge(train: pd.DataFrame, discrete, target, epochs, seed, overrides, tm
     import ganforge
 
     # CTGAN's step count at batch 500; a table smaller than a batch trains on batches of its size
-    # (the largest multiple of pac), one per epoch.
-    batch = min(BATCH, len(train) // PAC * PAC)
+    # (the largest multiple of pac), one per epoch. A batch_size among the overrides keeps the epochs.
+    asked = next((int(o.split("=", 1)[1]) for o in overrides if o.startswith("batch_size=")), BATCH)
+    batch = min(asked, len(train) // PAC * PAC)
     steps = epochs * max(len(train) // batch, 1)
     args = [f"steps={steps}", f"batch_size={batch}", f"seed={seed}", f"data_options.target={target}",
             f"data_options.discrete=[{','.join(discrete)}]", "progress=false", "report=false", *overrides]
