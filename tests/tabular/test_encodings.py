@@ -131,3 +131,16 @@ def test_cli_where_on_a_column_named_with_equals(tmp_path):
     result = CliRunner().invoke(cli, ["sample", str(run), "-n", "20", "--out", str(out), "--where", "a=b=x=1"])
     assert result.exit_code == 0, result.output
     assert (pd.read_csv(out)["a=b"] == "x=1").all()
+
+
+@pytest.mark.parametrize("log, expected", [(None, {"price", "income"}), ("[]", set())])
+def test_tabular_fast_logs_the_long_tailed_column_unless_turned_off(tmp_path, log, expected):
+    import json
+
+    import ganforge
+
+    df = constructed()
+    over = ["steps=1", "batch_size=100", "progress=false"] + ([f"data_options.log={log}"] if log else [])
+    run = ganforge.train("tabular-fast", out=tmp_path / "run", data=df, overrides=over)
+    table = json.loads((run / "data.json").read_text())["table"]
+    assert {c["name"] for c in table["columns"] if c.get("log")} == expected
