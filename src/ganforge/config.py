@@ -102,6 +102,8 @@ class TrainConfig(BaseModel):
     n_critic: Int = Field(1, ge=1, le=1000, description="D updates per G update")
     ema: Float = Field(0.999, ge=0, lt=1, description="EMA decay of G weights; 0 disables")
     ema_start: Int = Field(0, ge=0, le=BIG, description="step from which the EMA tracks G")
+    ema_rampup: Optional[Float] = Field(None, gt=0, le=1, description="StyleGAN2-ADA's EMA ramp-up: the average's "
+                                        "half-life at most this fraction of the steps done (0.05 there); none: off")
     # machinery
     seed: Int = Field(0, ge=0, le=2**31 - 1, description="one seed drives everything")
     device: Literal["auto", "cpu", "cuda", "mps"] = Field("auto", description="auto picks cuda, then mps, then cpu")

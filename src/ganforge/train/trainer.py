@@ -85,7 +85,7 @@ class Trainer:
         self.channels_last = cfg.channels_last and self.dataset.kind == "image"
         if self.channels_last:
             to_channels_last(self.objective)
-        self.ema = EMA(self.generator, cfg.ema, cfg.ema_start) if cfg.ema > 0 else None
+        self.ema = EMA(self.generator, cfg.ema, cfg.ema_start, cfg.ema_rampup) if cfg.ema > 0 else None
         if cfg.compile:  # after the EMA copy, which stays eager (it only samples)
             for name, child in self.objective.named_children():
                 if not isinstance(child, torch.nn.ModuleDict):  # the loss terms have no forward of their own
