@@ -1,11 +1,14 @@
 """Encodings after CTGAN: log transform, point-mass (mixed-type) modes, the category limit,
 the vectorized span softmax, and --where on column names that contain '='."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 import torch.nn.functional as F
 
+import ganforge
 from ganforge.data.tables import table_dataset
 from ganforge.errors import ConfigError, DataError
 from ganforge.nets.tabular import CTGANGenerator
@@ -119,7 +122,6 @@ def test_where_splits_at_a_known_column_name_containing_equals():
 def test_cli_where_on_a_column_named_with_equals(tmp_path):
     from click.testing import CliRunner
 
-    import ganforge
     from ganforge.cli import cli
 
     from .conftest import SMOKE
@@ -134,11 +136,7 @@ def test_cli_where_on_a_column_named_with_equals(tmp_path):
 
 
 @pytest.mark.parametrize("log, expected", [(None, {"price", "income"}), ("[]", set())])
-def test_tabular_fast_logs_the_long_tailed_column_unless_turned_off(tmp_path, log, expected):
-    import json
-
-    import ganforge
-
+def test_tabular_fast_logs_the_long_tailed_columns_unless_turned_off(tmp_path, log, expected):
     df = constructed()
     over = ["steps=1", "batch_size=100", "progress=false"] + ([f"data_options.log={log}"] if log else [])
     run = ganforge.train("tabular-fast", out=tmp_path / "run", data=df, overrides=over)
