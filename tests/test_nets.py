@@ -83,3 +83,20 @@ def test_unknown_model_lists_choices():
 
     with pytest.raises(ConfigError, match="choose one of: .*dcgan"):
         create_model("nope", "generator")
+
+
+def test_table_dropout_keeps_half_and_doubles_them():
+    from ganforge.nets.tabular import Dropout, _byte_masks
+
+    table = _byte_masks(torch.device("cpu"), torch.float32)
+    assert table[0b10100101].tolist() == [2.0, 0.0, 2.0, 0.0, 0.0, 2.0, 0.0, 2.0]  # bit b in column b
+    torch.manual_seed(0)
+    x = torch.ones(3001, 7)
+    out = Dropout(0.5).train()(x)
+    assert set(out.unique().tolist()) == {0.0, 2.0}
+    assert (out == 2).float().mean().item() == pytest.approx(0.5, abs=0.01)
+    # neighbouring units are independent: no pattern repeats along a row or a column
+    kept = (out == 2).float()
+    assert (kept[:, 1:] * kept[:, :-1]).mean().item() == pytest.approx(0.25, abs=0.01)
+    assert (kept[1:] * kept[:-1]).mean().item() == pytest.approx(0.25, abs=0.01)
+    assert torch.equal(Dropout(0.5).eval()(x), x)

@@ -56,7 +56,7 @@ class TableDataset(Dataset):
         Over an epoch this is stratified sampling of the weighted rows, and it stays resumable."""
         u = (index.double() + torch.rand(len(index), dtype=torch.float64)) / len(self)
         rows = torch.searchsorted(self.cdf, u).clamp_(max=len(self) - 1)
-        return self.x[rows], self.y[rows]
+        return self.x.index_select(0, rows), self.y.index_select(0, rows)
 
     def info(self) -> Dict[str, object]:
         info = super().info()

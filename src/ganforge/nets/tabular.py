@@ -9,7 +9,7 @@ plain class-conditional vector models. Any ``shape`` works; outputs are flattene
 from __future__ import annotations
 
 import math
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -33,7 +33,17 @@ def condition(x: Tensor, y: Optional[Tensor], width: int) -> Tensor:
     return torch.cat([x, y.to(x.dtype)], dim=1)
 
 
-_BITS = (1, 2, 4, 8, 16, 32, 64, 128)
+_MASKS: Dict[Tuple[torch.device, torch.dtype], Tensor] = {}
+
+
+def _byte_masks(device: torch.device, dtype: torch.dtype) -> Tensor:
+    """(256, 8): row v holds 2 * bit b of v in column b, the dropout factors one random byte
+    gives eight units (a lookup: unpacking the bits with broadcast ops costs twice as much)."""
+    key = (device, dtype)
+    if key not in _MASKS:
+        bits = torch.arange(8)
+        _MASKS[key] = (torch.arange(256)[:, None].bitwise_right_shift(bits).bitwise_and(1) * 2).to(device, dtype)
+    return _MASKS[key]
 
 
 class Dropout(nn.Dropout):
@@ -48,10 +58,9 @@ class Dropout(nn.Dropout):
         if not self.training or self.p != 0.5:
             return super().forward(x)
         n = x.numel()
-        bits = torch.tensor(_BITS, dtype=torch.uint8, device=x.device)
-        draws = torch.randint(0, 256, ((n + 7) // 8, 1), dtype=torch.uint8, device=x.device)
-        keep = draws.bitwise_and(bits).view(-1)[:n].view_as(x).to(x.dtype)  # 0 or 2^bit
-        return x * keep.clamp_(max=1.0).mul_(2.0)
+        draws = torch.randint(0, 256, ((n + 7) // 8,), dtype=torch.uint8, device=x.device)
+        keep = _byte_masks(x.device, x.dtype).index_select(0, draws.long()).view(-1)[:n]  # 0 or 2
+        return x * keep.view_as(x)
 
 
 class Residual(nn.Module):
@@ -129,7 +138,7 @@ class CTGANGenerator(nn.Module):
         """Softmax within each one-hot span: logits (N, features) -> the padded blocks'
         probabilities, each (N, widest * spans), in the order ``_where`` expects."""
         n, ext = logits.shape[0], F.pad(logits, (0, 1), value=float("-inf"))
-        return [torch.softmax(ext[:, getattr(self, f"_pad{i}")].view(n, widest, count), dim=1).view(n, -1)
+        return [torch.softmax(ext.index_select(1, getattr(self, f"_pad{i}")).view(n, widest, count), dim=1).view(n, -1)
                 for i, (count, widest) in enumerate(self._blocks)]
 
     def raw(self, z: Tensor, y: Optional[Tensor] = None) -> Tensor:
@@ -145,8 +154,9 @@ class CTGANGenerator(nn.Module):
         if self.num_soft and self.training:  # Gumbel(0, 1) noise, -log(-log U), then the temperature
             u = torch.rand_like(raw).clamp_(min=1e-20)
             logits = (raw - torch.log(-torch.log(u))) / self.tau
-        parts = [torch.tanh(raw[:, self._tanh])] + self.span_softmax(logits)
-        return torch.cat(parts, dim=1)[:, self._where]
+        # index_select, not x[:, idx]: the same columns at a fifth of the cost on CPU, backward too
+        parts = [torch.tanh(raw.index_select(1, self._tanh))] + self.span_softmax(logits)
+        return torch.cat(parts, dim=1).index_select(1, self._where)
 
     def forward(self, z: Tensor, y: Optional[Tensor] = None) -> Tensor:
         """z: (N, z_dim), y: condition or None -> (N, *shape)."""
