@@ -36,3 +36,17 @@ def test_original_frequencies_and_fixed_vectors():
     assert cond[:, 1].mean().item() == pytest.approx(0.2, abs=0.02)
     fixed = sampler.fixed(0, 1, 3)
     assert fixed.tolist() == [[0.0, 1.0]] * 3
+
+
+def test_column_choice_is_each_rows_own_posterior_over_three_columns():
+    # Rows holding different values: each row's column shares follow its own P(c | row).
+    counts = [[60, 30, 10], [5, 95], [40, 40, 20]]
+    sampler = ConditionSampler(counts)
+    rows = [[0, 1, 2], [2, 0, 1], [1, 1, 0]]
+    codes = torch.tensor(rows * 4000)
+    _, column, value = sampler.from_rows(codes, torch.Generator().manual_seed(1))
+    assert (value == codes.gather(1, column[:, None]).squeeze(1)).all()
+    for r, row in enumerate(rows):
+        weight = np.array([np.log1p(counts[c][v]) / np.log1p(counts[c]).sum() / counts[c][v] for c, v in enumerate(row)])
+        share = np.bincount(column[r::3].numpy(), minlength=3) / 4000
+        assert share == pytest.approx(weight / weight.sum(), abs=0.025)

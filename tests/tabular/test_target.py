@@ -57,6 +57,37 @@ def test_no_target_no_model_and_bad_target_is_one_line(tmp_path):
         ganforge.train("tabular", out=tmp_path / "x", overrides=SMOKE + ["data_options.target=nope"])
 
 
+
+def test_numeric_target_loss_is_the_mean_over_rows_that_have_one(tmp_path):
+    import torch.nn.functional as F
+
+    tr = trainer(tmp_path, "data_options.target=body_mass_g")
+    model = tr.objective.target_model.eval()
+    assert model.missing  # penguins lack a few body masses
+    rows, _ = tr._batch()
+    half = torch.arange(len(rows)) % 2 == 0  # pretend every other row lacks its target
+    block = tr.objective.transformer.block("body_mass_g")
+    k = model._modes.shape[0]
+    rows = rows.clone()
+    rows[half, block.start + 1 + k], rows[half, block.start + 2 + k] = 0.0, 1.0  # missing flag set
+    rows[half, block.start + 1:block.start + 1 + k] = 0.0  # and no mode: the decoded value is 0/0
+    target, present = model.labels(rows)
+    assert not bool(present[half].any()) and bool(torch.isnan(target[half]).all())
+    pred = model.net(rows[:, model._keep])[:, 0]
+    expected = F.smooth_l1_loss(pred[present], target[present])
+    assert torch.allclose(model.loss(rows), expected, atol=1e-6)
+    rows[:, block.start + 1 + k], rows[:, block.start + 2 + k] = 0.0, 1.0
+    assert float(model.loss(rows).detach()) == 0.0  # no row has a target: nothing to learn, no NaN
+
+
+def test_critic_judges_real_and_fake_packs_in_one_pass_as_in_two(tmp_path):
+    obj = trainer(tmp_path).objective.eval()
+    real_in, fake_in = torch.randn(6, obj.discriminator.body[0].in_features), torch.randn(4, obj.discriminator.body[0].in_features)
+    real_out, fake_out = obj.judge_both(real_in, fake_in)
+    assert torch.allclose(real_out.logits, obj.discriminator(real_in).logits, atol=1e-6)
+    assert torch.allclose(fake_out.features, obj.discriminator(fake_in).features, atol=1e-6)
+    assert real_out.logits.shape == (6,) and fake_out.logits.shape == (4,)
+
 @pytest.mark.slow
 def test_penguins_synthetic_rows_train_a_species_classifier(tmp_path):
     # The protocol of benchmarks/tabular.py on penguins (80/20 split, 100 epochs, recipe

@@ -24,7 +24,7 @@ from typing_extensions import Annotated
 from ..augment import create_augment
 from ..errors import ConfigError
 from ..losses import get_loss
-from ..nets import GENERATORS, create_model
+from ..nets import GENERATORS, DOutput, create_model
 from ..nets.freeze import trainable_d_parameters
 from ..packing import pack
 from ..tabular.conditional import ConditionSampler
@@ -91,6 +91,7 @@ class TabularObjective(PenaltyHost):
                                       num_classes=cond, spans=self.transformer.spans, **cfg.generator.kwargs())
         self.discriminator = create_model(cfg.discriminator.name, "discriminator", shape=(pac * (width + cond),),
                                           num_classes=0, **cfg.discriminator.kwargs())
+        self._batch_stats = any(isinstance(m, torch.nn.modules.batchnorm._NormBase) for m in self.discriminator.modules())
         # A module of the objective: saved in every checkpoint with G and D.
         self.target_model = (TargetModel(self.transformer, target_width, target_depth, target_soft)
                              if self.transformer.target is not None and target_weight > 0 else None)
@@ -155,7 +156,7 @@ class TabularObjective(PenaltyHost):
             with torch.no_grad():
                 fake = self.generator(z, fake_cond)
         real_in, fake_in = self.packed(real, cond), self.packed(fake, fake_cond)
-        real_out, fake_out = self.discriminator(real_in), self.discriminator(fake_in)
+        real_out, fake_out = self.judge_both(real_in, fake_in)
         real_logits, fake_logits = real_out.logits, fake_out.logits
         adv = self.loss.d_loss(real_logits, fake_logits, self.cfg.label_smoothing)
         logs = {"loss_d_adv": adv.detach(), **d_stats(real_logits, fake_logits)}
@@ -168,6 +169,16 @@ class TabularObjective(PenaltyHost):
             loss = loss + target
         return loss, logs
 
+    def judge_both(self, real_in: Tensor, fake_in: Tensor) -> Tuple[DOutput, DOutput]:
+        """The critic's outputs on real and on fake packs. A critic without batch statistics
+        (CTGAN's) judges both in one pass: the same outputs as two, half the per-layer calls."""
+        if self._batch_stats:
+            return self.discriminator(real_in), self.discriminator(fake_in)
+        both, n = self.discriminator(torch.cat([real_in, fake_in])), real_in.shape[0]
+        split = lambda t, part: None if t is None else (t[:n] if part == 0 else t[n:])  # noqa: E731
+        return tuple(DOutput(*(split(t, part) for t in (both.logits, both.features, both.class_logits)))
+                     for part in (0, 1))
+
     def info_loss(self, fake_features: Tensor, real_in: Tensor) -> Tensor:
         """CTAB-GAN's information loss between critic features of fake packs and real packs."""
         with torch.no_grad():
@@ -179,13 +190,18 @@ class TabularObjective(PenaltyHost):
         shared, self._shared = self._shared, None
         if shared is not None and shared[0] == ctx.step:
             _, raw, fake, cond, column, value = shared
-            real_cond = self.condition(codes)[0]  # the real rows' own conditions
+            real_cond = None  # drawn below only if something reads the real packs
         else:
             cond, column, value = self.condition(codes)
             raw = self.generator.raw(self.latent(real.shape[0], real.device), cond)
             fake = self.generator.activate(raw)
             real_cond = cond
-        real_in = self.packed(real, real_cond)
+        # Real packs matter to G only through a loss that reads D on reals, the information loss
+        # or a G-side term; a Wasserstein G step with none of them skips drawing their conditions.
+        needs_real = self.loss.g_needs_real or self.info_weight > 0 or bool(self.terms.on("g"))
+        real_in = None
+        if needs_real:
+            real_in = self.packed(real, real_cond if real_cond is not None else self.condition(codes)[0])
         real_logits = None
         if self.loss.g_needs_real:
             with torch.no_grad():
@@ -200,6 +216,8 @@ class TabularObjective(PenaltyHost):
         if self.info_weight > 0:
             info = self.info_loss(fake_out.features, real_in)
             loss, logs["loss_g_info"] = loss + self.info_weight * info, info.detach()
+        if not needs_real:
+            return loss, logs
         inputs = self.d_inputs(real_in, fake, None, ctx, fake_out=fake_out, group=1)
         return self.plus_terms(loss, "g", inputs, logs), logs
 

@@ -55,16 +55,20 @@ class ConditionSampler:
     def vector(self, columns: Tensor, values: Tensor) -> Tensor:
         """One-hot conditional vectors N x width for (discrete column, category) pairs, each (N,)."""
         offsets = torch.as_tensor(self.offsets, device=columns.device)
-        cond = torch.zeros(len(columns), self.width, device=columns.device)
-        cond[torch.arange(len(columns), device=columns.device), offsets[columns] + values] = 1.0
-        return cond
+        slots = (offsets.index_select(0, columns) + values)[:, None]
+        return torch.zeros(len(columns), self.width, device=columns.device).scatter_(1, slots, 1.0)
 
     def from_rows(self, codes: Tensor, generator: Optional[torch.Generator] = None):
         """Condition each real row on one of its own discrete values, the column drawn from
-        P(c | row) above. codes: N x C long -> (cond N x width, column (N,), value (N,))."""
-        weight = self._weight.to(codes.device)
-        scores = weight[torch.arange(self.num_columns, device=codes.device)[None, :], codes]
-        columns = torch.multinomial(scores.float(), 1, generator=generator).squeeze(1)
+        P(c | row) above. codes: N x C long -> (cond N x width, column (N,), value (N,)).
+
+        The column is drawn by inverting the row's cumulative P(c | row) at one uniform per row
+        (``torch.multinomial`` draws the same distribution at 5x the cost on a few columns)."""
+        flat = codes + torch.arange(self.num_columns, device=codes.device) * self._weight.shape[1]
+        scores = self._weight.to(codes.device).view(-1).index_select(0, flat.view(-1)).view_as(codes)
+        cdf = scores.cumsum(1)
+        u = torch.rand(len(codes), 1, generator=generator, dtype=cdf.dtype, device=codes.device) * cdf[:, -1:]
+        columns = (cdf <= u).sum(1).clamp_(max=self.num_columns - 1)
         values = codes.gather(1, columns[:, None]).squeeze(1)
         return self.vector(columns, values), columns, values
 
