@@ -175,9 +175,11 @@ class TabularObjective(PenaltyHost):
         if self._batch_stats:
             return self.discriminator(real_in), self.discriminator(fake_in)
         both, n = self.discriminator(torch.cat([real_in, fake_in])), real_in.shape[0]
-        split = lambda t, part: None if t is None else (t[:n] if part == 0 else t[n:])  # noqa: E731
-        return tuple(DOutput(*(split(t, part) for t in (both.logits, both.features, both.class_logits)))
-                     for part in (0, 1))
+
+        def rows(part: slice) -> DOutput:
+            return DOutput(*(None if t is None else t[part] for t in (both.logits, both.features, both.class_logits)))
+
+        return rows(slice(None, n)), rows(slice(n, None))
 
     def info_loss(self, fake_features: Tensor, real_in: Tensor) -> Tensor:
         """CTAB-GAN's information loss between critic features of fake packs and real packs."""

@@ -78,8 +78,8 @@ class TargetModel(nn.Module):
         if self.discrete:  # soft labels: -sum_k p_k log q_k, which is F.cross_entropy with probabilities
             return F.cross_entropy(pred, target)
         # the mean over rows that have a target, as a masked sum: no boolean gather, no host sync
-        # (a row without one, or with an undefined decoded value, adds exactly zero)
-        per_row = F.smooth_l1_loss(pred[:, 0], torch.where(present, target, 0.0).nan_to_num_(), reduction="none")
+        # (a row without one, whose decoded value is 0/0, adds exactly zero)
+        per_row = F.smooth_l1_loss(pred[:, 0], torch.where(present, target, 0.0), reduction="none")
         return torch.where(present, per_row, 0.0).sum() / present.sum().clamp(min=1)
 
 
