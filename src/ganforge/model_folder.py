@@ -78,7 +78,7 @@ class TableRows:
 
     def __init__(self, table: Dict[str, Any]):
         self.transformer = TableTransformer.from_json(table)
-        self.conditions = ConditionSampler([b.counts for b in self.transformer.discrete_blocks])
+        self.conditions = ConditionSampler.for_table(self.transformer)
 
     def sample(self, net: nn.Module, z: torch.Tensor, labels: Optional[torch.Tensor], batch_size: int = 256,
                seed: int = 0, where: Optional[Dict[str, Any]] = None, **gen_kwargs: Any):

@@ -9,6 +9,8 @@ normalization, one-hots, missing indicators). Options (``data_options.KEY=...``)
 * ``max_int_levels``: whole-number columns with fewer distinct values are categories.
 * ``target``: the column an auxiliary model predicts (``objective.target_weight``), and the
   default target of ``ganforge eval``.
+* ``target_share``: with a discrete target, the share of training conditions on it (default:
+  uniform over the discrete columns, CTGAN's training-by-sampling; see ``tabular/conditional.py``).
 * ``log``: log-transform these numeric columns, or ``auto`` (long-tailed non-negative ones).
 * ``mixed``: point-mass values get modes of their own: columns, ``auto``, or ``{col: [values]}``.
 * ``max_categories``: refuse a discrete column with more distinct values (0: no limit).
@@ -82,8 +84,9 @@ def prepare_frame(df: pd.DataFrame, drop: Union[str, list, None] = None, what: s
 def table_dataset(name: str, df: pd.DataFrame, discrete=None, continuous=None, drop=None, max_modes: int = 10,
                   fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS,
                   target: Optional[str] = None, log=None, mixed=None,
-                  max_categories: int = MAX_CATEGORIES) -> TableDataset:
+                  max_categories: int = MAX_CATEGORIES, target_share: Optional[float] = None) -> TableDataset:
     """Type the columns, fit the transformer and encode every row of ``df`` (options: module docstring)."""
+    check_target_share(target_share)
     if max_modes < 1 or fit_rows < 10:
         raise ConfigError(f"data_options.max_modes must be >= 1 and fit_rows >= 10, got {max_modes} and {fit_rows}")
     if max_categories < 0:
@@ -92,13 +95,23 @@ def table_dataset(name: str, df: pd.DataFrame, discrete=None, continuous=None, d
     specs = infer_columns(df, as_name_list(discrete, "discrete"), as_name_list(continuous, "continuous"),
                           max_int_levels)
     transformer = TableTransformer.fit(df, specs, max_modes, fit_rows, seed, log, mixed,
-                                       None if target is None else str(target), max_categories)
+                                       None if target is None else str(target), max_categories,
+                                       None if target_share is None else float(target_share))
     codes = transformer.codes(df)
-    sampler = ConditionSampler([b.counts for b in transformer.discrete_blocks])
+    sampler = ConditionSampler.for_table(transformer)
     weights = torch.as_tensor(sampler.row_weights(codes), dtype=torch.float64)
     cdf = torch.cumsum(weights / weights.sum(), 0)
     return TableDataset(name, torch.as_tensor(transformer.transform(df)), torch.as_tensor(codes),
                         transformer=transformer, cdf=cdf)
+
+
+def check_target_share(share: object) -> None:
+    """Refuse a ``data_options.target_share`` that is not a share strictly between 0 and 1."""
+    if share is None:
+        return
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share < 1:
+        raise ConfigError(f"data_options.target_share must be a number between 0 and 1 (the share of training "
+                          f"conditions on the target column, e.g. 0.5), got {share!r}")
 
 
 def check_frame(df: pd.DataFrame, options: Dict[str, object]) -> None:
@@ -110,6 +123,7 @@ def check_frame(df: pd.DataFrame, options: Dict[str, object]) -> None:
                           as_name_list(options.get("continuous"), "continuous"),
                           int(options.get("max_int_levels", MAX_INT_LEVELS)))
     target = options.get("target")
+    check_target_share(options.get("target_share"))
     check_specs(df, specs, None if target is None else str(target),
                 int(options.get("max_categories", MAX_CATEGORIES)))
 
@@ -143,16 +157,19 @@ TABLE_OPTIONS = ("``discrete``: columns to treat as categories. ``continuous``: 
                  "at most this many values are categories. ``seed``: fixes the fit. ``target``: the column an "
                  "auxiliary model predicts (objective.target_weight). ``log``: log-transform these numeric "
                  "columns, or auto. ``mixed``: point-mass values get their own modes (columns, auto, or "
-                 "{col: [values]}). ``max_categories``: refuse a discrete column with more values (0: no limit).")
+                 "{col: [values]}). ``max_categories``: refuse a discrete column with more values (0: no limit). "
+                 "``target_share``: with a discrete target, the share of training conditions on it (default: "
+                 "uniform over the discrete columns).")
 
 
 @DATASETS.register("penguins")
 def penguins(arg: str = "", image_size: int = 32, discrete=None, continuous=None, drop=None, max_modes: int = 10,
              fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS, target: Optional[str] = None,
-             log=None, mixed=None, max_categories: int = MAX_CATEGORIES) -> TableDataset:
+             log=None, mixed=None, max_categories: int = MAX_CATEGORIES,
+             target_share: Optional[float] = None) -> TableDataset:
     """The 344 Palmer penguins (3 species, 3 islands, 4 measurements, sex, year; some missing)."""
     return table_dataset("penguins", read_frame("penguins", drop), discrete, continuous, None, max_modes,
-                         fit_rows, seed, max_int_levels, target, log, mixed, max_categories)
+                         fit_rows, seed, max_int_levels, target, log, mixed, max_categories, target_share)
 
 
 penguins.__doc__ += "\n\n" + TABLE_OPTIONS
@@ -161,9 +178,11 @@ penguins.__doc__ += "\n\n" + TABLE_OPTIONS
 def _file_table(kind: str):
     def load(arg: str = "", image_size: int = 32, discrete=None, continuous=None, drop=None, max_modes: int = 10,
              fit_rows: int = 5000, seed: int = 0, max_int_levels: int = MAX_INT_LEVELS, target: Optional[str] = None,
-             log=None, mixed=None, max_categories: int = MAX_CATEGORIES) -> TableDataset:
+             log=None, mixed=None, max_categories: int = MAX_CATEGORIES,
+             target_share: Optional[float] = None) -> TableDataset:
         return table_dataset(f"{kind}:{arg}", read_frame(f"{kind}:{arg}", drop), discrete, continuous, None,
-                             max_modes, fit_rows, seed, max_int_levels, target, log, mixed, max_categories)
+                             max_modes, fit_rows, seed, max_int_levels, target, log, mixed, max_categories,
+                             target_share)
 
     load.__doc__ = f"A table read from a {kind} file: data={kind}:PATH.\n\n{TABLE_OPTIONS}"
     return load

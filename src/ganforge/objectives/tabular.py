@@ -82,7 +82,7 @@ class TabularObjective(PenaltyHost):
         self.target_weight, self.info_weight, self.share_fakes = target_weight, info_weight, share_fakes
         self._shared: Optional[Tuple] = None  # (step, raw, fake, cond, column, value) of the last D step
         self.transformer = TableTransformer.from_json(data_info["table"])
-        self.conditions = ConditionSampler([b.counts for b in self.transformer.discrete_blocks])
+        self.conditions = ConditionSampler.for_table(self.transformer)
         # Class ids index the conditional vector's slots (the nets one-hot them), so the
         # Trainer's fixed preview batch cycles through every discrete value as a condition.
         self.num_classes = self.conditions.width

@@ -10,21 +10,40 @@ are drawn with weight w(r) = mean_c p_log(value_rc | c) / count(value_rc) (done 
 dataset, see ``data/tables.py``), then the column from its posterior given the row,
 P(c | r) proportional to p_log(value_rc | c) / count(value_rc). Both give
 P(c, value, r) = (1/C) * p_log(value | c) / count(value), with no per-value row index.
+
+With a declared discrete target and ``data_options.target_share=s``, the column is the target
+with probability s and each other column with (1 - s) / (C - 1) instead of 1/C: every weight
+above is scaled by C * P(c), so P(c, value, r) = P(c) * p_log(value | c) / count(value). The
+critic then compares real and generated rows of each target class far more often (a loanapp
+target is 1 of 11 discrete columns), which is what ties the other columns to the target.
 """
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 import numpy as np
 import torch
 
+if TYPE_CHECKING:
+    from .transformer import TableTransformer
+
 Tensor = torch.Tensor
 
 
-class ConditionSampler:
-    """Conditional vectors for discrete columns with category ``counts`` (one list per column)."""
+def target_column_probs(columns: Sequence[str], target: Optional[str], share: Optional[float]) -> Optional[List[float]]:
+    """P(column) with the target's ``share`` and the rest spread evenly over the other discrete
+    columns; None (uniform) without a share, a discrete target, or another discrete column."""
+    if share is None or target not in columns or len(columns) < 2:
+        return None
+    rest = (1.0 - share) / (len(columns) - 1)
+    return [share if c == target else rest for c in columns]
 
-    def __init__(self, counts: Sequence[Sequence[int]]):
+
+class ConditionSampler:
+    """Conditional vectors for discrete columns with category ``counts`` (one list per column);
+    ``column_probs``: P(column) of the training conditions (default uniform, CTGAN's)."""
+
+    def __init__(self, counts: Sequence[Sequence[int]], column_probs: Optional[Sequence[float]] = None):
         self.sizes: List[int] = [len(c) for c in counts]
         self.offsets: List[int] = [int(sum(self.sizes[:i])) for i in range(len(self.sizes))]
         self.width = int(sum(self.sizes))
@@ -37,9 +56,18 @@ class ConditionSampler:
             freq[c, :len(cnt)] = cnt / cnt.sum()
             log_freq[c, :len(cnt)] = np.log1p(cnt) / np.log1p(cnt).sum()
             weight[c, :len(cnt)] = np.where(cnt > 0, log_freq[c, :len(cnt)] / np.maximum(cnt, 1), 0.0)
+        if column_probs is not None:
+            weight *= len(counts) * np.asarray(column_probs, dtype=np.float64)[:, None]
         self.freq = torch.as_tensor(freq, dtype=torch.float64)
         self.log_freq = torch.as_tensor(log_freq, dtype=torch.float64)
         self._weight = torch.as_tensor(weight, dtype=torch.float64)
+
+    @classmethod
+    def for_table(cls, transformer: "TableTransformer") -> "ConditionSampler":
+        """The sampler of a fitted table: its discrete columns, the target's share if declared."""
+        blocks = transformer.discrete_blocks
+        return cls([b.counts for b in blocks], target_column_probs([b.spec.name for b in blocks],
+                                                                    transformer.target, transformer.target_share))
 
     @property
     def num_columns(self) -> int:

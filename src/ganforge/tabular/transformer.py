@@ -95,17 +95,19 @@ def restore_dtype(values: pd.Series, spec: ColumnSpec) -> pd.Series:
 class TableTransformer:
     """Fitted encoding of a table's columns (see module docstring)."""
 
-    def __init__(self, blocks: List[Block], seed: int = 0, target: Optional[str] = None):
-        self.blocks, self.seed, self.target = blocks, seed, target
+    def __init__(self, blocks: List[Block], seed: int = 0, target: Optional[str] = None,
+                 target_share: Optional[float] = None):
+        self.blocks, self.seed, self.target, self.target_share = blocks, seed, target, target_share
 
     # -- fitting ----------------------------------------------------------------------------
     @classmethod
     def fit(cls, df: pd.DataFrame, specs: Sequence[ColumnSpec], max_modes: int = 10, fit_rows: int = 5000,
             seed: int = 0, log=None, mixed=None, target: Optional[str] = None,
-            max_categories: int = MAX_CATEGORIES) -> "TableTransformer":
+            max_categories: int = MAX_CATEGORIES, target_share: Optional[float] = None) -> "TableTransformer":
         """Fit one encoder per column of ``df`` (typed by ``specs``, see ``infer_columns``).
         ``log`` / ``mixed``: see :mod:`.encodings`; ``target``: the column an auxiliary model
-        predicts (kept in the JSON); ``max_categories``: refuse discrete columns with more values."""
+        predicts and ``target_share`` its share of the training conditions (both kept in the
+        JSON, see :mod:`.conditional`); ``max_categories``: refuse discrete columns with more values."""
         check_specs(df, specs, target, max_categories)
         numeric = {s.name: df[s.name].dropna().to_numpy(dtype=np.float64) for s in specs if s.kind in NUMERIC_KINDS}
         logs, specials = log_columns(log, numeric), special_values(mixed, numeric)
@@ -123,7 +125,7 @@ class TableTransformer:
                                                       block.to_model(np.asarray(block.specials or [])))
             blocks.append(block)
             start += block.width
-        return cls(blocks, seed, target)
+        return cls(blocks, seed, target, target_share)
 
     # -- layout -----------------------------------------------------------------------------
     @property
@@ -226,7 +228,7 @@ class TableTransformer:
             else:
                 col.update(categories=b.categories, counts=b.counts)
             columns.append(col)
-        return {"seed": self.seed, "target": self.target, "columns": columns}
+        return {"seed": self.seed, "target": self.target, "target_share": self.target_share, "columns": columns}
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "TableTransformer":
@@ -239,7 +241,7 @@ class TableTransformer:
                           LogTransform(**log) if log else None, specials)
             blocks.append(block)
             start += block.width
-        return cls(blocks, int(data.get("seed", 0)), data.get("target"))
+        return cls(blocks, int(data.get("seed", 0)), data.get("target"), data.get("target_share"))
 
 
 def _check_levels(name: str, levels: int, rows: int, limit: int) -> None:
