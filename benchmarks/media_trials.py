@@ -53,6 +53,9 @@ TRIALS: Dict[str, Tuple[str, int, List[str]]] = {
     "text-mle-gan-256": ("textgan-words", 2750, MLE_GRU + ["batch_size=256", "objective={name: mle-gan, pretrain_steps: "
                                                            "2000, pretrain_lr: 0.003, regularizer: gp, reg_weight: 10}"]
                          + TEXT_2K),
+    # the language model alone for 10,000 steps at the recipe's settings (its GAN phase: resume the run,
+    # ganforge train --resume runs/trials/text-mle-10k steps=10500 eval_every=250 [objective.mle_weight=1])
+    "text-mle-10k": ("textgan-words", 10000, ["objective.pretrain_steps=10000", "eval_every=2000"]),
     "audio-hinge": ("wavegan-notes", 3000, HINGE + AUDIO + ["eval_every=250"]),
     "audio-hinge-packing2": ("wavegan-notes", 3000, HINGE + ["objective.packing=2"] + AUDIO),
     "audio-hinge-nn": ("wavegan-notes", 3000, HINGE + ["generator.upsample=nn"] + AUDIO),
