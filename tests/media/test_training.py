@@ -91,3 +91,19 @@ def test_likelihood_pretraining_skips_the_critic_steps(tmp_path, tiny_text):
     g_keys = [k for k in a if "generator" in k and "ema" not in k]
     assert d_keys and all(torch.equal(a[k], b[k]) for k in d_keys)
     assert any(not torch.equal(a[k], b[k]) for k in g_keys)
+
+
+def test_health_probe_reads_the_critic_only_once_it_trains(tmp_path, tiny_text):
+    # A critic at its initialisation scores noise: during likelihood pre-training the probe logs
+    # no D statistics (r_v of an untrained D reached 2.8 and raised d_overfitting on a healthy
+    # run), and from the GAN phase on it does.
+    import json
+
+    over = [o for o in tiny_text if not o.startswith(("steps=", "objective.pretrain_steps="))]
+    run = ganforge.train("textgan-words", out=tmp_path / "run",
+                         overrides=over + ["objective.pretrain_steps=4", "steps=8", "log_every=1"])
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    rows = [r for r in rows if "step" in r and "recall" in r]
+    assert {r["step"] for r in rows} >= {2, 6}
+    assert all("overfit" not in r and "d_gen" not in r for r in rows if r["step"] < 4)
+    assert all("overfit" in r and "d_gen" in r for r in rows if r["step"] > 4)

@@ -52,3 +52,32 @@ def test_update_averages_with_the_ramped_decay():
 def test_rampup_out_of_range_is_refused(bad):
     with pytest.raises(ConfigError, match="ema_rampup"):
         build_config({"ema_rampup": bad})
+
+
+def test_update_is_the_per_tensor_lerp_bit_for_bit_with_buffers_and_shared_weights():
+    # One foreach call over the module tree listed once: the same values as a loop of lerp_ over
+    # parameters() and copy_ over buffers(), a shared weight averaged once, and a buffer that
+    # was replaced after the first update (as .to() does) still copied.
+    torch.manual_seed(0)
+    live = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.BatchNorm1d(8), torch.nn.Linear(8, 4))
+    live.append(torch.nn.Linear(4, 4))
+    live.append(torch.nn.Linear(4, 4))
+    live[4].weight = live[3].weight  # two modules, one weight tensor
+    ema = EMA(live, 0.9)
+    reference = EMA(live, 0.9)
+    for step in range(4):
+        with torch.no_grad():
+            for p in live.parameters():
+                p.add_(torch.randn_like(p))
+        live.train()(torch.randn(16, 4))  # moves the batch-norm statistics
+        if step == 2:
+            live[1].running_mean = live[1].running_mean.clone() + 1.0  # a new buffer tensor
+        ema.update(live, step)
+        with torch.no_grad():  # what the update computed before, one tensor at a time
+            for s, p in zip(reference.shadow.parameters(), live.parameters()):
+                s.lerp_(p, 1.0 - reference.decay_at(step))
+            for s, b in zip(reference.shadow.buffers(), live.buffers()):
+                s.copy_(b)
+        for a, b in zip(ema.shadow.state_dict().values(), reference.shadow.state_dict().values()):
+            assert torch.equal(a, b)
+    assert torch.equal(ema.shadow[1].running_mean, live[1].running_mean)

@@ -82,6 +82,9 @@ class Trainer:
         fused = getattr(self.objective, "fused_adam", False)  # small nets on CPU: per-tensor overhead dominates
         self.opt_g = make_adam(self.objective.g_parameters(), cfg.lr_g, cfg.betas, self.device, lazy.get("g", 1), fused)
         self.opt_d = make_adam(self.objective.d_parameters(), cfg.lr_d, cfg.betas, self.device, lazy.get("d", 1), fused)
+        # what each optimizer updates, listed once (the objective's lists are fixed once built)
+        self._d_params = [p for group in self.opt_d.param_groups for p in group["params"]]
+        self._g_params = [p for group in self.opt_g.param_groups for p in group["params"]]
         self.channels_last = cfg.channels_last and self.dataset.kind == "image"
         if self.channels_last:
             to_channels_last(self.objective)
@@ -265,7 +268,7 @@ class Trainer:
         cfg, obj = self.cfg, self.objective
         self._set_learning_rates()
         ctx = StepContext(self.step, self.d_steps, self.step / max(cfg.steps, 1))
-        d_params, g_params = list(obj.d_parameters()), list(obj.g_parameters())
+        d_params, g_params = self._d_params, self._g_params
         d_rounds = cfg.n_critic if obj.trains_d(self.step) else 0
         loss_d, logs_d, grad_d = torch.zeros(()), {}, 0.0  # what a phase without D steps logs
         for i in range(d_rounds):
