@@ -123,7 +123,7 @@ class HealthGuard:
         """Add the probe's statistics and ``flags`` to ``logs``; returns the flag names."""
         logs["step"] = self.trainer.step
         if self.probe is not None:
-            logs.update(self.probe.measure(self.trainer.objective.trains_d(self.trainer.step)))
+            logs.update(self.probe.measure(self.trainer.d_steps > 0))
         flags = self.monitor.update(logs)
         logs["flags"] = [f.name for f in flags]
         self._announce(flags)

@@ -107,16 +107,16 @@ class HealthProbe:
     def _quality(self, feats: Tensor) -> Dict[str, float]:
         return precision_recall(self.reference, feats, k=PR_K, real_radii=self.reference_radii)
 
-    def measure(self, d_trains: bool = True) -> Dict[str, float]:
+    def measure(self, d_trained: bool = True) -> Dict[str, float]:
         """One check's statistics: ``d_train``, ``d_holdout``, ``d_gen`` (mean D outputs),
-        ``overfit`` (r_v) and ``g_signal`` when D judges lone samples, data is held out and D is
-        training (``d_trains``: a critic left at its initialisation, as in likelihood
+        ``overfit`` (r_v) and ``g_signal`` when D judges lone samples, data is held out and D has
+        taken a step (``d_trained``: a critic still at its initialisation, as through likelihood
         pre-training, scores noise, and r_v is a ratio of two noise terms); ``recall``,
         ``precision`` and ``diversity`` of the fixed fakes in feature space, each over the same
         statistic for the fixed real batch."""
         stats: Dict[str, float] = {}
         gen = self.objective.generator
-        if self.d_checks and d_trains:
+        if self.d_checks and d_trained:
             fake = self._fakes(gen, train_mode=True)  # what D is trained against
             d_train = self._scores(self._real(self.train_rows))
             d_hold = self._scores(self._real(self.holdout_rows))
